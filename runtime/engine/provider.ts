@@ -1,0 +1,56 @@
+/**
+ * The contract between the engine and whatever runs an activity (the ActivityProcessor of the
+ * format's origin). A provider turns one attempt into one of the five results; the engine does
+ * everything else (retries, timeouts, journaling, events).
+ */
+import type { ActivityDefinition, ActivitySpec } from '../model/types';
+
+export type ProcessorResult =
+  /** Done: outputs recorded, dependents may start. */
+  | { kind: 'complete'; outputs?: Record<string, unknown> }
+  /** Stays waiting until an external completion (`orch complete`) supplies the outputs. */
+  | { kind: 'wait'; message?: string }
+  /** Run the processor again after `delayMs` (polling); `state` is handed to the next poll. */
+  | { kind: 'schedule'; delayMs: number; state?: unknown; message?: string }
+  /** A new attempt after backoff while attempts remain; `delayMs` overrides the backoff once. */
+  | { kind: 'retry'; error: string; delayMs?: number }
+  /** Fails the activity at once, no retry. */
+  | { kind: 'fatal'; error: string };
+
+export type LogStream = 'stdout' | 'stderr' | 'info';
+
+export interface ProcessorContext {
+  runId: string;
+  activityId: string;
+  /** forEach instance index, when the activity fans out. */
+  instance?: number;
+  /** ssh host name (from the inventory) when the activity runs per host. */
+  host?: string;
+  activity: ActivitySpec;
+  definition: ActivityDefinition;
+  /** Resolved inputs, secrets included (in memory only). */
+  inputs: Record<string, unknown>;
+  /** Aborted on timeout or cancel; providers must stop (kill the process tree, close the channel). */
+  signal: AbortSignal;
+  /** One line of output; the engine redacts secrets and journals it to the attempt log. */
+  log(stream: LogStream, line: string): void;
+  /** Stable across retries and resumes: `runId/activityId[index]`, for providers to deduplicate. */
+  idempotencyKey: string;
+  /** 1-based attempt number. */
+  attempt: number;
+  /** 0 on the first call of an attempt; counts Schedule re-polls. */
+  poll: number;
+  /** What the previous Schedule result handed on. */
+  state?: unknown;
+  /** A private folder for this attempt (input/output files). */
+  workDir: string;
+  /** The folder definitions are relative to (the ActivityDefinition's folder). */
+  baseDir: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  execute(ctx: ProcessorContext): Promise<ProcessorResult>;
+  /** Releases pooled resources (ssh connections, workers) at the end of a run. */
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+// One build for every entry point. Node bundles are CommonJS (VS Code and the `orch` bin load them with
+// require); the webview bundle is an IIFE for the browser. `--minify` is used by `npm run package`.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+
+const minify = process.argv.includes('--minify');
+const node = {
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !minify, minify,
+  // ssh2 loads optional native addons at run time; keep it (and vscode, provided by the host) outside.
+  external: ['vscode', 'ssh2', 'cpu-features'],
+  logLevel: 'warning',
+};
+const entries = [
+  { in: 'client/extension.ts', out: 'dist/extension.js', ...node },
+  { in: 'server/main.ts', out: 'dist/server.js', ...node },
+  { in: 'runtime/cli/main.ts', out: 'dist/cli.js', ...node },
+  { in: 'runtime/node-provider/worker.ts', out: 'dist/node-worker.js', ...node },
+  { in: 'bench/main.ts', out: 'dist/bench.js', ...node },
+  { in: 'media/graph/main.ts', out: 'dist/media/graph.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !minify, minify, logLevel: 'warning' },
+];
+const missing = entries.filter((e) => !existsSync(e.in));
+for (const e of missing) console.warn(`build: ${e.in} does not exist yet; skipped`);
+await Promise.all(entries.filter((e) => existsSync(e.in)).map(({ in: input, out, ...options }) =>
+  build({ entryPoints: [input], outfile: out, ...options })));
+mkdirSync('dist/media', { recursive: true });
+// The graph's layout runs in a Web Worker; elkjs ships the worker script ready-made.
+cpSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/media/elk-worker.js');
