@@ -8,6 +8,9 @@ const node = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !minify, minify,
   // ssh2 loads optional native addons at run time; keep it (and vscode, provided by the host) outside.
   external: ['vscode', 'ssh2', 'cpu-features'],
+  // jsonc-parser's UMD entry requires its modules dynamically, which a bundle cannot follow; its ESM
+  // build bundles cleanly.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 };
 const entries = [

@@ -28,7 +28,37 @@ export function parseJsonc(text: string): ParseResult {
   const fast = new FastParser(text);
   const result = fast.run();
   if (result) return result;
+  const tooDeep = findExcessiveNesting(text);
+  if (tooDeep !== undefined) {
+    return { root: undefined, value: undefined, problems: [{ kind: 'syntax', message: `Nesting deeper than ${MAX_DEPTH} levels: simplify the document (no definition needs this depth).`, offset: tooDeep, length: 1 }] };
+  }
   return parseWithRecovery(text);
+}
+
+/**
+ * Definitions never nest deeply, but a broken or hostile file may: beyond this depth we report one
+ * clear problem instead of risking the recursion of the recovering parser (and of schema validation).
+ */
+export const MAX_DEPTH = 1000;
+
+/** The offset where bracket nesting first exceeds MAX_DEPTH (strings skipped), if it does. */
+function findExcessiveNesting(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 125 || c === 93) {
+      if (depth > 0) depth--;
+    }
+  }
+  return undefined;
 }
 
 class SyntaxFailure {}
@@ -41,6 +71,7 @@ function makeNode(type: JsonNodeType, offset: number, parent: JsonNode | undefin
 
 class FastParser {
   private pos = 0;
+  private depth = 0;
   private readonly problems: ParseProblem[] = [];
 
   constructor(private readonly text: string) {}
@@ -95,8 +126,12 @@ class FastParser {
   private parseValue(parent: JsonNode | undefined): JsonNode {
     const text = this.text;
     const c = text.charCodeAt(this.pos);
-    if (c === 123 /* { */) return this.parseObject(parent);
-    if (c === 91 /* [ */) return this.parseArray(parent);
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++this.depth > MAX_DEPTH) throw FAIL;
+      const node = c === 123 ? this.parseObject(parent) : this.parseArray(parent);
+      this.depth--;
+      return node;
+    }
     if (c === 34 /* " */) {
       const node = makeNode('string', this.pos, parent);
       node.value = this.parseString();
