@@ -6,8 +6,10 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 const minify = process.argv.includes('--minify');
 const node = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !minify, minify,
-  // ssh2 loads optional native addons at run time; keep it (and vscode, provided by the host) outside.
-  external: ['vscode', 'ssh2', 'cpu-features'],
+  // vscode is provided by the host. ssh2 tries optional native addons inside try/catch and falls back
+  // to pure JavaScript, so those addons are left out and the bundles need no node_modules at all.
+  external: ['vscode', 'cpu-features'],
+  loader: { '.node': 'empty' },
   // jsonc-parser's UMD entry requires its modules dynamically, which a bundle cannot follow; its ESM
   // build bundles cleanly.
   mainFields: ['module', 'main'],
