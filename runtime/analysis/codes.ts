@@ -50,6 +50,7 @@ export const Codes = {
   ORCH501: { title: 'undeclared pool', severity: 'error' },
   ORCH502: { title: 'acquires more than the pool capacity', severity: 'error' },
   ORCH503: { title: 'host not in the inventory', severity: 'error' },
+  ORCH504: { title: 'host declared in several inventories', severity: 'warning' },
   // Definition level
   ORCH601: { title: 'inactive definition', severity: 'warning' },
 } as const satisfies Record<string, CodeInfo>;

@@ -1,0 +1,30 @@
+/**
+ * ORCH402: an input reading a run-input property the definition's `schema` does not list (and
+ * `input` gives no default), or, with an empty schema, a name that is a typo of an activity id.
+ */
+import type { OrchestrationCheck } from '../check';
+import { diagnostic } from '../diagnostic';
+import { PropertyReads } from './support/sources';
+import { related, segmentSpan } from './support/spans';
+
+export const inputProperties: OrchestrationCheck = (ctx) => {
+  const { model, doc } = ctx;
+  let reads: PropertyReads | undefined;
+  for (const activity of model.activities) {
+    for (const input of activity.inputs) {
+      const source = input.source;
+      if (!source || source.activityId !== undefined) continue;
+      reads ??= new PropertyReads(model);
+      const problem = reads.problem(source);
+      if (!problem) continue;
+      const schemaProps = reads.input.propertiesNode;
+      ctx.report(diagnostic('ORCH402', segmentSpan(doc.text, source, 0),
+        `The input "${source.value}" reads the run input, but ${reads.advice(problem)}.`,
+        {
+          severity: problem.severity,
+          related: problem.severity === 'error' && schemaProps ? [related(doc.uri, schemaProps, 'the properties of the run input')] : undefined,
+          data: reads.data(problem),
+        }));
+    }
+  }
+};
