@@ -25,8 +25,11 @@ const entries = [
 ];
 const missing = entries.filter((e) => !existsSync(e.in));
 for (const e of missing) console.warn(`build: ${e.in} does not exist yet; skipped`);
-await Promise.all(entries.filter((e) => existsSync(e.in)).map(({ in: input, out, ...options }) =>
+// Every entry is built even when another fails, so one broken bundle does not hide the state of the rest.
+const results = await Promise.allSettled(entries.filter((e) => existsSync(e.in)).map(({ in: input, out, ...options }) =>
   build({ entryPoints: [input], outfile: out, ...options })));
+const failed = results.filter((r) => r.status === 'rejected');
+if (failed.length) process.exitCode = 1;
 mkdirSync('dist/media', { recursive: true });
 // The graph's layout runs in a Web Worker; elkjs ships the worker script ready-made.
 cpSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/media/elk-worker.js');
