@@ -3,7 +3,7 @@
  * format's origin). A provider turns one attempt into one of the five results; the engine does
  * everything else (retries, timeouts, journaling, events).
  */
-import type { ActivityDefinition, ActivitySpec } from '../model/types';
+import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
 
 export type ProcessorResult =
   /** Done: outputs recorded, dependents may start. */
@@ -26,11 +26,18 @@ export interface ProcessorContext {
   instance?: number;
   /** ssh host name (from the inventory) when the activity runs per host. */
   host?: string;
+  /** The inventory entry of `host`, as the engine found it (orch.hosts.json beside the definitions). */
+  hostEntry?: HostEntry;
+  /** The folder of the inventory file declaring `host` (relative key and known_hosts paths start there). */
+  inventoryDir?: string;
   activity: ActivitySpec;
   definition: ActivityDefinition;
   /** Resolved inputs, secrets included (in memory only). */
   inputs: Record<string, unknown>;
-  /** Aborted on timeout or cancel; providers must stop (kill the process tree, close the channel). */
+  /**
+   * Aborted on timeout or cancel; providers must stop (kill the process tree, close the channel). The
+   * engine waits a grace period for the provider to return, then abandons the attempt.
+   */
   signal: AbortSignal;
   /** One line of output; the engine redacts secrets and journals it to the attempt log. */
   log(stream: LogStream, line: string): void;
@@ -42,7 +49,11 @@ export interface ProcessorContext {
   poll: number;
   /** What the previous Schedule result handed on. */
   state?: unknown;
-  /** A private folder for this attempt (input/output files). */
+  /**
+   * A private folder for this attempt (input/output files), outside the runs folder since it may hold
+   * secrets. The engine does not create it (a provider that needs it creates it: mkdir -p) and deletes
+   * it when the attempt ends; Schedule re-polls of one attempt share it.
+   */
   workDir: string;
   /** The folder definitions are relative to (the ActivityDefinition's folder). */
   baseDir: string;

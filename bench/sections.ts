@@ -1,0 +1,12 @@
+/**
+ * Every benchmark section, in the order `npm run bench` runs them. Adding one: write a module
+ * exporting a BenchSection (see ./section.ts) and add one line here.
+ */
+import { analysisSection } from './analysis';
+import { layoutSection } from './layout';
+import type { BenchSection } from './section';
+
+export const sections: readonly BenchSection[] = [
+  analysisSection,
+  layoutSection,
+];

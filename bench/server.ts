@@ -1,0 +1,180 @@
+/**
+ * The language server through the real protocol: the built dist/server.js as a child process, driven by
+ * the protocol tests' LSP client over stdio, on generated definitions of 1,000 and 10,000 activities.
+ * Each figure is a median of round trips measured by the client (request to response, or edit to the
+ * publishDiagnostics of that version), so it includes JSON-RPC, the pipe and the server's queue.
+ * vscode-json-languageservice runs in this process on the same text, as VS Code's JSON support would
+ * (parse + validate with our schema; completion on the parsed document): no protocol at all, which
+ * flatters it. The server's memory (RSS) is read with the 10,000-activity definition open.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { getLanguageService, TextDocument, type JSONDocument } from 'vscode-json-languageservice';
+import { startTestServer, type TestServer } from '../test/server/support/lspClient';
+import { generateWorkload, type Workload } from './generate';
+import { measure, summarize, type Samples } from './measure';
+import type { BenchContext, BenchSection } from './section';
+import { bytes, count, ms, ratio, Table } from './table';
+
+const SCHEMA_URI = 'https://orchestration-studio.dev/schemas/orchestration-definition.schema.json';
+/** Keystrokes this far apart: a fast typist (120 words a minute); the server is idle when each arrives. */
+const TYPING_GAP_MS = 100;
+
+const TARGETS = {
+  keystroke1k: 16,
+  completion10k: 20,
+  diagnostics10k: 100,
+  ratio: 3,
+};
+
+function serverBundle(): string {
+  // dist/bench.js sits beside dist/server.js; from source (tsx bench/main.ts) it is ../dist/server.js.
+  const beside = resolve(__dirname, 'server.js');
+  return existsSync(beside) ? beside : resolve(__dirname, '..', 'dist', 'server.js');
+}
+
+function loadSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(resolve(__dirname, '..', 'schemas', 'orchestration-definition.schema.json'), 'utf8')) as Record<string, unknown>;
+}
+
+const sleep = (msToWait: number) => new Promise((r) => setTimeout(r, msToWait));
+
+/** The id with the most references (dependsOn and sources), and how many. */
+function mostUsedId(workload: Workload): { id: string; uses: number } {
+  const counts = new Map<string, number>();
+  const re = /"(a\d+)(?:\.[^"]*)?"/g;
+  const body = workload.definition;
+  for (let m = re.exec(body); m; m = re.exec(body)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  let best = { id: '', uses: 0 };
+  for (const [id, n] of counts) if (n > best.uses) best = { id, uses: n - 1 };
+  return best;
+}
+
+interface SizeResult {
+  size: number;
+  open: Samples;
+  keystroke: Samples;
+  completion: Samples;
+  hover: Samples;
+  references: Samples;
+  rename: Samples;
+  jsonLsValidate: Samples;
+  jsonLsComplete: Samples;
+  completionItems: number;
+  referencesFound: number;
+  rssMb?: number;
+}
+
+async function measureSize(ctx: BenchContext, server: TestServer, workload: Workload, runs: number): Promise<SizeResult> {
+  const size = workload.size;
+  const warmup = Math.max(2, Math.ceil(runs / 4));
+  const text = workload.definition;
+
+  // Open to diagnostics: a fresh document (never seen by the server) each time.
+  let opened = 0;
+  const open = await measure(async () => {
+    const uri = server.uri(`open-${size}-${opened++}.orch.json`);
+    const published = server.nextDiagnostics(uri, (p) => p.version === 1);
+    await server.open(uri, text);
+    await published;
+    await server.close(uri);
+  }, { warmup, runs });
+
+  // The document the rest works on.
+  const uri = await server.open(`bench-${size}.orch.json`, text);
+  await server.diagnosticsForCurrentVersion(uri);
+
+  // A keystroke in the middle: type a letter into a dependency id, then delete it (both re-check everything).
+  const dependsOn = text.indexOf('"dependsOn": [', Math.floor(text.length / 2));
+  const idStart = text.indexOf('"', dependsOn + '"dependsOn": ['.length) + 1;
+  const keystrokes: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const inserted = i % 2 === 0;
+    const version = server.version(uri) + 1;
+    const published = server.nextDiagnostics(uri, (p) => p.version === version);
+    const started = performance.now();
+    await server.edit(uri, inserted ? { offset: idStart, text: 'x' } : { offset: idStart, length: 1, text: '' });
+    await published;
+    const took = performance.now() - started;
+    if (i >= warmup) keystrokes.push(took);
+    await sleep(Math.max(TYPING_GAP_MS, took * 4));
+  }
+  if (server.text(uri) !== text) await server.setText(uri, text);
+  await server.diagnosticsForCurrentVersion(uri);
+  const keystroke = summarize(keystrokes);
+
+  const position = server.positionAt(uri, idStart + 1);
+  let completionItems = 0;
+  const completion = await measure(async () => { completionItems = (await server.completion(uri, position)).items.length; }, { warmup, runs });
+  const hover = await measure(() => server.hover(uri, position), { warmup, runs });
+
+  const widely = mostUsedId(workload);
+  const declaration = server.positionOf(uri, `"id": "${widely.id}"`, { delta: 8 });
+  let referencesFound = 0;
+  const references = await measure(async () => { referencesFound = (await server.references(uri, declaration, true)).length; }, { warmup, runs });
+  const rename = await measure(() => server.rename(uri, declaration, `${widely.id}_renamed`), { warmup, runs });
+
+  // vscode-json-languageservice on the same text.
+  const service = getLanguageService({ schemaRequestService: (u) => Promise.reject(new Error(`no fetch of ${u}`)) });
+  service.configure({ validate: true, allowComments: true, schemas: [{ uri: SCHEMA_URI, fileMatch: ['*.orch.json'], schema: loadSchema() }] });
+  const document = TextDocument.create(`file:///bench/bench-${size}.orch.json`, 'json', 1, text);
+  const jsonLsValidate = await measure(() => service.doValidation(document, service.parseJSONDocument(document)), { warmup, runs });
+  const parsed: JSONDocument = service.parseJSONDocument(document);
+  const jsonLsComplete = await measure(() => service.doComplete(document, position, parsed), { warmup, runs });
+
+  let rssMb: number | undefined;
+  if (server.pid !== undefined && existsSync(`/proc/${server.pid}/status`)) {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
+    if (kb) rssMb = Number(kb) / 1024;
+  }
+  await server.close(uri);
+  ctx.log(`  ${count(size)} activities: references and rename of '${widely.id}' (${referencesFound} places); completion offered ${completionItems} ids`);
+  return { size, open, keystroke, completion, hover, references, rename, jsonLsValidate, jsonLsComplete, completionItems, referencesFound, rssMb };
+}
+
+export const serverSection: BenchSection = {
+  name: 'server',
+  description: 'Language server through the real protocol (built dist/server.js) vs vscode-json-languageservice',
+  async run(ctx) {
+    const sizes = ctx.quick ? [100, 1000] : [1000, 10000];
+    const bundle = serverBundle();
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+    const results: SizeResult[] = [];
+    for (const size of sizes) {
+      const workload = generateWorkload(size);
+      const server = await startTestServer({ serverPath: bundle, files: { 'types.activity.json': workload.activityDefinitions } });
+      try {
+        results.push(await measureSize(ctx, server, workload, ctx.runs(size >= 10000 ? 10 : 20)));
+      } finally {
+        await server.shutdown();
+      }
+    }
+    const table = new Table('Language server round trips (median; ours through LSP, JSON-LS in process)', [
+      { header: 'activities' }, { header: 'measurement', align: 'left' }, { header: 'ours' }, { header: 'JSON-LS' }, { header: 'JSON-LS / ours' },
+    ]);
+    for (const r of results) {
+      const n = `${count(r.size)}`;
+      table.add(n, 'open to diagnostics', ms(r.open.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.open.median));
+      table.add(n, 'keystroke to diagnostics', ms(r.keystroke.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.keystroke.median));
+      table.add(n, 'completion in a dependsOn', ms(r.completion.median), ms(r.jsonLsComplete.median), '');
+      table.add(n, 'hover on an id', ms(r.hover.median), '', '');
+      table.add(n, `references (${r.referencesFound})`, ms(r.references.median), '', '');
+      table.add(n, 'rename', ms(r.rename.median), '', '');
+      if (r.rssMb !== undefined) table.add(n, 'server RSS (file open)', `${r.rssMb.toFixed(0)} MB`, '', '');
+    }
+    ctx.print(table);
+    ctx.log(`Keystrokes are ${TYPING_GAP_MS} ms apart or more; JSON-LS "diagnostics" is parse + doValidation, its completion doComplete on a parsed document.`);
+    const at = (size: number) => results.find((r) => r.size === size);
+    const small = at(1000);
+    const large = at(10000);
+    if (small) ctx.target(`keystroke to diagnostics < ${TARGETS.keystroke1k} ms at 1,000 activities`, small.keystroke.median < TARGETS.keystroke1k, ms(small.keystroke.median));
+    if (large) {
+      ctx.target(`completion < ${TARGETS.completion10k} ms at 10,000 activities`, large.completion.median < TARGETS.completion10k, ms(large.completion.median));
+      ctx.target(`full diagnostics (keystroke) < ${TARGETS.diagnostics10k} ms at 10,000 activities`, large.keystroke.median < TARGETS.diagnostics10k, ms(large.keystroke.median));
+      if (large.rssMb !== undefined) ctx.log(`server RSS with the 10,000-activity definition (${bytes(generateWorkload(10000).definition.length)}) open: ${large.rssMb.toFixed(0)} MB`);
+    }
+    for (const r of results) {
+      ctx.target(`diagnostics >= ${TARGETS.ratio}x faster than JSON-LS at ${count(r.size)} activities`, r.jsonLsValidate.median / r.keystroke.median >= TARGETS.ratio, ratio(r.jsonLsValidate.median, r.keystroke.median));
+    }
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * The write-ahead path every state change takes: record (stamp, redact, serialise) → append to the
+ * journal → flush to disk → deliver the event. Changes that happen together share one append and one
+ * fdatasync (group commit): records made while a flush is in flight wait for the next one, so a busy
+ * run needs a handful of syncs per batch of activities rather than one per change.
+ *
+ * Side effects that depend on a change (starting a provider after `activity.started`) run once the
+ * change is appended, before the disk flush completes: a crash of the process cannot lose an appended
+ * line, and events, which tell the world, still wait for the flush. Log lines take the same queue, so
+ * listeners see everything in the order it happened.
+ */
+import type { Clock } from './clock';
+import type { Emitter } from './emitter';
+import type { ActivityLogEvent, ActivityRef, EventDraft, JournalEntry, RunEvent } from './events';
+import type { JournalWriter } from './journal';
+import type { LogFiles } from './logFiles';
+import type { LogStream } from './provider';
+import type { Redactor } from './secrets';
+
+export interface OutboxOptions {
+  runId: string;
+  clock: Clock;
+  journal: JournalWriter;
+  emitter: Emitter<RunEvent>;
+  redactor: Redactor;
+  logs: LogFiles;
+  /** The seq of the last event already in the journal (0 for a new run). */
+  lastSeq: number;
+  /** Sees every journal entry as it is recorded (the live snapshot). */
+  onEntry?(entry: JournalEntry): void;
+  /** The journal could not be written or flushed: the run cannot go on durably. */
+  onFatal(error: Error): void;
+}
+
+interface Queued {
+  event: RunEvent;
+  /** The journal lines that must be on disk before this event is delivered. */
+  needs: number;
+}
+
+export class Outbox {
+  private seq: number;
+  private lines: string[] = [];
+  private effects: (() => void)[] = [];
+  private readonly queue: Queued[] = [];
+  private head = 0;
+  private recorded = 0;
+  private appended = 0;
+  private durable = 0;
+  private syncing = false;
+  private pumpScheduled = false;
+  private failed: Error | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: OutboxOptions) {
+    this.seq = options.lastSeq;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get broken(): Error | undefined {
+    return this.failed;
+  }
+
+  /**
+   * Journals a change; `effect` runs once it is appended. Returns the stamped (redacted) event. The
+   * draft is stamped in place (callers hand over a fresh object literal): one allocation less per
+   * change, which a 10,000-activity run notices.
+   */
+  record<E extends JournalEntry>(draft: EventDraft<E>, effect?: () => void): E {
+    const stamped = draft as unknown as E & { seq: number; time: number; runId: string };
+    stamped.seq = ++this.seq;
+    stamped.time = this.options.clock.now();
+    stamped.runId = this.options.runId;
+    const event = this.options.redactor.value(stamped);
+    if (this.failed) return event;
+    this.lines.push(JSON.stringify(event));
+    this.recorded++;
+    this.options.onEntry?.(event);
+    this.queue.push({ event, needs: this.recorded });
+    if (effect) this.effects.push(effect);
+    this.schedule();
+    return event;
+  }
+
+  /** A log line (already redacted): written to `file`, delivered in order, never journaled. */
+  log(ref: ActivityRef, attempt: number, stream: LogStream, line: string, file: string): void {
+    if (this.failed) return;
+    const event: ActivityLogEvent = { type: 'activity.log', ...ref, attempt, stream, line, seq: ++this.seq, time: this.options.clock.now(), runId: this.options.runId };
+    this.options.logs.append(file, line);
+    this.queue.push({ event, needs: this.recorded });
+    this.schedule();
+  }
+
+  /** Closes an attempt's log file once its lines are written. */
+  closeLog(file: string): void {
+    this.options.logs.close(file);
+    this.schedule();
+  }
+
+  /** Resolves once everything recorded so far is on disk and delivered (or the journal broke). */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.failed !== undefined || (this.head === this.queue.length && this.lines.length === 0 && !this.syncing && !this.pumpScheduled);
+  }
+
+  private schedule(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    // setImmediate, not a microtask: everything that completes in this turn of the event loop
+    // (provider results, timers) joins the same batch.
+    setImmediate(() => this.pump());
+  }
+
+  private pump(): void {
+    this.pumpScheduled = false;
+    if (this.failed) return;
+    if (this.lines.length) {
+      const text = this.lines.join('\n') + '\n';
+      const count = this.lines.length;
+      this.lines = [];
+      try {
+        this.options.journal.append(text);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      this.appended += count;
+    }
+    this.options.logs.writeAll();
+    if (this.effects.length) {
+      const effects = this.effects;
+      this.effects = [];
+      for (const effect of effects) effect();
+    }
+    this.sync();
+  }
+
+  private sync(): void {
+    if (this.syncing || this.failed) return;
+    if (this.durable === this.appended) {
+      this.deliver();
+      return;
+    }
+    this.syncing = true;
+    const target = this.appended;
+    this.options.journal.sync((error) => {
+      this.syncing = false;
+      if (error) { this.fail(error); return; }
+      this.durable = target;
+      this.deliver();
+      this.sync();
+    });
+  }
+
+  private deliver(): void {
+    const queue = this.queue;
+    while (this.head < queue.length && queue[this.head].needs <= this.durable) {
+      const { event } = queue[this.head++];
+      this.options.emitter.emit(event);
+    }
+    if (this.head === queue.length) {
+      queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > queue.length) {
+      queue.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.isIdle()) this.wakeIdle();
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = error instanceof Error ? error : new Error(String(error));
+    this.lines = [];
+    this.effects = [];
+    this.wakeIdle();
+    this.options.onFatal(this.failed);
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
