@@ -24,7 +24,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { StatusNotification, StatusRequest, type InitializationOptions } from '../../server/protocol';
+import { SERVER_NODE_FLAGS, StatusNotification, StatusRequest, type InitializationOptions } from '../../server/protocol';
 import { RestartPolicy } from './restartPolicy';
 import { documentSelector } from './selector';
 import { LanguageServerStatus, MENU_COMMAND } from './status';
@@ -42,9 +42,9 @@ const MAX_RESTARTS = 3;
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     // F5 debugging of the extension: the server waits for nothing but listens for an inspector.
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] } },
   };
   const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
   const status = new LanguageServerStatus();

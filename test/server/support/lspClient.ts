@@ -62,7 +62,7 @@ import {
   type WorkspaceSymbol,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { StatusNotification, type InitializationOptions, type ServerStatus } from '../../../server/protocol';
+import { SERVER_NODE_FLAGS, StatusNotification, type InitializationOptions, type ServerStatus } from '../../../server/protocol';
 import { fileUri } from '../../../server/uris';
 import { applyTextEdits, applyWorkspaceEdit, snippetToText } from './edits';
 
@@ -528,7 +528,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? SERVER_NODE_FLAGS), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const server = new TestServer(child, root, options.settings ?? {});
   const rootUri = fileUri(root);
   await server.connection.sendRequest(InitializeRequest.type, {
