@@ -17,7 +17,7 @@ export const layoutSection: BenchSection = {
   async run(ctx) {
     const sizes = ctx.quick ? [100, 500] : [100, 500, 1000];
     const table = new Table('Graph layout with elkjs in Node (median of the runs, after warm-up)', [
-      { header: 'activities' }, { header: 'dependencies' }, { header: 'runs' }, { header: 'layout' }, { header: 'min' }, { header: 'max' },
+      { header: 'activities' }, { header: 'dependencies' }, { header: 'runs' }, { header: 'layout' }, { header: 'min' }, { header: 'max' }, { header: 'CPU' },
     ]);
     for (const size of sizes) {
       const doc = new ParsedDocument(`file:///bench/layout-${size}.orch.json`, generateWorkload(size).definition);
@@ -25,7 +25,7 @@ export const layoutSection: BenchSection = {
       const graph = layoutGraphOf(buildGraph(doc.model));
       const runs = ctx.runs(size >= 1000 ? 3 : 5);
       const samples = await measure(() => layoutGraph(graph), { warmup: 1, runs });
-      table.add(count(size), count(graph.edges.length), String(runs), ms(samples.median), ms(samples.min), ms(samples.max));
+      table.add(count(size), count(graph.edges.length), String(runs), ms(samples.median), ms(samples.min), ms(samples.max), ms(samples.cpuMedian));
     }
     ctx.print(table);
   },

@@ -4,9 +4,11 @@
  */
 import { analysisSection } from './analysis';
 import { layoutSection } from './layout';
+import { serverSection } from './server';
 import type { BenchSection } from './section';
 
 export const sections: readonly BenchSection[] = [
   analysisSection,
   layoutSection,
+  serverSection,
 ];
