@@ -7,7 +7,6 @@
 import * as vscode from 'vscode';
 import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventSource } from '../../runtime/engine/emitter';
 import type { JournalEntry, RunEvent } from '../../runtime/engine/events';
 import { liveHolder, runPaths } from '../../runtime/engine/runFolder';
 import { runsFolderOf, runSettings } from '../config';
@@ -20,8 +19,10 @@ export interface RunRecord {
   folder: vscode.WorkspaceFolder;
   /** `<runs folder>/<runId>`. */
   dir: string;
-  /** Started by this window: events arrive live from the engine. */
+  /** Events arrive live from the engine of this window (while the run is held here). */
   live: boolean;
+  /** Started or resumed from this window (rows of such runs open expanded). */
+  startedHere: boolean;
   /** Bytes of the journal already folded (runs followed from disk). */
   bytesRead: number;
   /** A damaged journal: the run is shown with this problem instead of its activities. */
@@ -124,8 +125,9 @@ export class RunStore implements vscode.Disposable {
         if (existing) {
           record = existing;
           record.live = true;
+          record.startedHere = true;
         } else if (event.type === 'run.started' && runsDir) {
-          record = { view: createRun(event), folder, dir: join(runsDir, event.runId), live: true, bytesRead: 0 };
+          record = { view: createRun(event), folder, dir: join(runsDir, event.runId), live: true, startedHere: true, bytesRead: 0 };
           this.records.set(event.runId, record);
           this.changed.fire({ kind: 'added', record });
           return;
@@ -267,7 +269,7 @@ export class RunStore implements vscode.Disposable {
         return;
       }
       if (this.all().some((r) => r.dir === dir)) return; // created meanwhile by a live run
-      record = { view: createRun(first), folder, dir, live: false, bytesRead: 0 };
+      record = { view: createRun(first), folder, dir, live: false, startedHere: false, bytesRead: 0 };
       this.records.set(first.runId, record);
       record.bytesRead = from + consumed;
       for (const entry of entries.slice(1)) applyEvent(record.view, entry);

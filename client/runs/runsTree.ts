@@ -87,7 +87,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const signature = runRowSignature(record);
     if (this.runSignature.get(runId) !== signature) {
       this.runSignature.set(runId, signature);
-      this.queue(this.runNode(runId));
+      // A run row changes a few times per run (start, end, cancel, resume). Its container is refreshed
+      // rather than the row itself: VS Code drops a refresh of an element it has not (re)fetched yet,
+      // which can happen right after a run was added, and a lost end-of-run refresh would leave the row
+      // "running" for good. Activity rows, which change often, are refreshed one by one.
+      this.queueContainer(record.folder);
+      return;
     }
     for (const activityId of change.change.activities) {
       const node = this.nodes.get(`activity:${runId}/${activityId}`);
@@ -276,7 +281,9 @@ export function runDescription(run: RunView): string {
 
 function runItem(node: RunsNode, record: RunRecord): vscode.TreeItem {
   const run = record.view;
-  const item = new vscode.TreeItem(runLabel(run), run.state === 'running' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    // Runs going on, and runs of this window, open expanded (a failure shows where at once); history stays folded.
+  const expanded = run.state === 'running' || record.startedHere;
+  const item = new vscode.TreeItem(runLabel(run), expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.description = record.problem ? `${runDescription(run)} · ${record.problem}` : runDescription(run);
   item.iconPath = runIcon(run.state);

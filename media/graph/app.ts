@@ -105,7 +105,7 @@ export class GraphApp {
       onError: (error) => this.log('warn', `layout: ${error instanceof Error ? error.message : String(error)}; showing the simple tiered layout`),
     });
     this.engine.warm();
-    this.wireEvents(root);
+    this.wireEvents();
     this.updateRunControls();
   }
 
@@ -118,12 +118,17 @@ export class GraphApp {
       this.log('warn', `ignored a message the graph does not understand: ${preview}`);
       return;
     }
-    switch (message.type) {
-      case 'graph': this.onGraph(message); break;
-      case 'run': this.onRun(message); break;
-      case 'runUpdate': this.onRunUpdate(message); break;
-      case 'highlight': this.onHighlight(message); break;
-      case 'command': this.onAction(message.command); break;
+    try {
+      switch (message.type) {
+        case 'graph': this.onGraph(message); break;
+        case 'run': this.onRun(message); break;
+        case 'runUpdate': this.onRunUpdate(message); break;
+        case 'highlight': this.onHighlight(message); break;
+        case 'command': this.onAction(message.command); break;
+      }
+    } catch (error) {
+      // The page keeps what it shows; the host's output channel gets the reason.
+      this.log('error', `the graph could not handle a ${message.type} message: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
   }
 
@@ -135,10 +140,10 @@ export class GraphApp {
     performance.mark('orch-graph-received');
     const model = buildViewModel(message);
     if (this.shownUri !== model.uri) {
+      if (this.shownUri !== undefined) { this.controller.reset(); this.renderer.clear(); this.lastSource = undefined; }
       this.shownUri = model.uri;
       this.fitted = false;
       this.pendingHighlight = null;
-      this.renderer.setHighlight(null);
     }
     this.model = model;
     this.showHeader(model);
@@ -154,7 +159,6 @@ export class GraphApp {
     }
     const seq = this.controller.update(model);
     this.receivedAt.set(seq, receivedAt);
-    if (this.controller.busy && this.lastSource !== undefined) this.layoutStatus.classList.remove('hidden');
   }
 
   private onRun(message: RunSnapshotMessage): void {
@@ -169,7 +173,12 @@ export class GraphApp {
 
   private onHighlight(message: HighlightMessage): void {
     const id = message.activityId;
-    if (id && !this.renderer.boxOf(id)) { this.pendingHighlight = id; return; }
+    if (id && !this.renderer.boxOf(id)) {
+      // Not drawn (yet): ring it when it appears, and ring nothing meanwhile.
+      this.pendingHighlight = id;
+      this.renderer.setHighlight(null);
+      return;
+    }
     this.pendingHighlight = null;
     const box = this.renderer.setHighlight(id);
     if (box) this.panZoom.reveal(box);
@@ -315,7 +324,11 @@ export class GraphApp {
     problems.classList.toggle('hidden', errors + warnings === 0);
     problems.classList.toggle('has-errors', errors > 0);
     problems.textContent = [errors ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-    problems.title = model.problems.map((p) => `${p.code}: ${p.message}`).join('\n');
+    const inActivities = errors + warnings - model.problems.filter((p) => p.severity === 'error' || p.severity === 'warning').length;
+    problems.title = [
+      ...model.problems.map((p) => `${p.code}: ${p.message}`),
+      inActivities > 0 ? `${inActivities} in activities: marked on their boxes and edges (hover for details)` : '',
+    ].filter(Boolean).join('\n');
     this.banner.classList.toggle('hidden', !model.stale);
     this.banner.textContent = model.stale ? 'Showing the last valid graph: the definition has syntax errors. Problems of the current text are marked where they still apply.' : '';
     document.body.classList.toggle('stale', model.stale);
@@ -392,7 +405,7 @@ export class GraphApp {
     if (node) this.tooltip.refresh(`n:${id}`, () => nodeTooltip(node, this.run.nodes.get(id), this.run.clock(Date.now())));
   }
 
-  private wireEvents(root: HTMLElement): void {
+  private wireEvents(): void {
     const svg = this.renderer.svg;
     svg.addEventListener('click', (event) => {
       if (this.panZoom.dragging) return;
@@ -415,6 +428,8 @@ export class GraphApp {
     });
     svg.addEventListener('pointerleave', () => this.tooltip.hide());
     svg.addEventListener('focusin', (event) => {
+      // Keyboard focus only: a click focuses the box too, and must not move the view under the pointer.
+      if (!(event.target as Element).matches?.(':focus-visible')) return;
       const id = nodeIdOf(event.target);
       const g = id ? this.renderer.elementOf(id) : undefined;
       if (id && g) {
@@ -426,10 +441,11 @@ export class GraphApp {
       }
     });
     svg.addEventListener('focusout', () => this.tooltip.hide());
-    root.addEventListener('keydown', (event) => {
+    // On the document: when the panel gets focus, keys go to <body>, outside the root.
+    document.addEventListener('keydown', (event) => {
       if (event.altKey || event.ctrlKey || event.metaKey) return;
       const target = event.target as Element | null;
-      if (target?.closest?.('button')) return;
+      if (target?.closest?.('button') && (event.key === 'Enter' || event.key === ' ')) return;
       const id = nodeIdOf(target);
       if (id && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); this.reveal(id); return; }
       const pan = 60;

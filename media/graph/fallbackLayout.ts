@@ -20,7 +20,7 @@ export const SPACING = {
   padding: Number(/top=(\d+)/.exec(options['elk.padding'] ?? '')?.[1]) || 16,
 };
 
-interface Item { id: string; order: number; width: number; desired?: number }
+interface Item { id: string; order: number; width: number; desired?: number; kept?: boolean }
 
 export function rowOf(tier: number, cycleRow: number): number {
   return tier >= 0 ? tier : cycleRow;
@@ -48,7 +48,7 @@ export function tieredLayout(graph: LayoutGraph, widthOf: (id: string) => number
     if (!row) continue;
     for (const item of row) {
       const before = keep?.nodes.get(item.id);
-      if (before) { item.desired = before.x; continue; }
+      if (before) { item.desired = before.x; item.kept = true; continue; }
       // Under the middle of the dependencies already placed (rows above, or kept boxes).
       let sum = 0, count = 0;
       for (const p of parents.get(item.id) ?? []) {
@@ -57,18 +57,9 @@ export function tieredLayout(graph: LayoutGraph, widthOf: (id: string) => number
       }
       if (count) item.desired = keep ? Math.max(SPACING.padding, sum / count - item.width / 2) : sum / count - item.width / 2;
     }
-    // Boxes with a wish, left to right (file order on ties), then the others at the end of the row.
-    const placed = row.filter((i) => i.desired !== undefined).sort((a, b) => a.desired! - b.desired! || a.order - b.order);
-    const rest = row.filter((i) => i.desired === undefined).sort((a, b) => a.order - b.order);
-    let right = -Infinity;
     const y = SPACING.padding + r * rowHeight;
-    for (const item of [...placed, ...rest]) {
-      const x = item.desired === undefined
-        ? (right === -Infinity ? SPACING.padding : right + SPACING.node)
-        : Math.max(item.desired, right === -Infinity ? -Infinity : right + SPACING.node);
-      boxes.set(item.id, { x, y, width: item.width, height: BOX_HEIGHT });
-      right = x + item.width;
-    }
+    if (keep) placeAroundKept(row, y, boxes);
+    else placeInOrder(row, y, boxes);
   }
   // Centering under parents can push boxes past the left margin: shift the drawing back (a kept
   // drawing is never shifted: new boxes were held inside the margin instead).
@@ -85,6 +76,52 @@ export function tieredLayout(graph: LayoutGraph, widthOf: (id: string) => number
   let width = 0, height = 0;
   for (const b of boxes.values()) { width = Math.max(width, b.x + b.width); height = Math.max(height, b.y + b.height); }
   return { nodes: boxes, edges, width: width + SPACING.padding, height: height + SPACING.padding };
+}
+
+/** Left to right by wish (file order on ties), pushing right what would overlap; no wish: at the end. */
+function placeInOrder(row: Item[], y: number, boxes: Map<string, Box>): void {
+  const placed = row.filter((i) => i.desired !== undefined).sort((a, b) => a.desired! - b.desired! || a.order - b.order);
+  const rest = row.filter((i) => i.desired === undefined).sort((a, b) => a.order - b.order);
+  let right = -Infinity;
+  for (const item of [...placed, ...rest]) {
+    const x = item.desired === undefined
+      ? (right === -Infinity ? SPACING.padding : right + SPACING.node)
+      : Math.max(item.desired, right === -Infinity ? -Infinity : right + SPACING.node);
+    boxes.set(item.id, { x, y, width: item.width, height: BOX_HEIGHT });
+    right = x + item.width;
+  }
+}
+
+/**
+ * Kept boxes stay exactly where they were (only boxes that moved to another row and would overlap are
+ * nudged); each new box takes the free place nearest to its wish, so an edit never moves what it did
+ * not touch.
+ */
+function placeAroundKept(row: Item[], y: number, boxes: Map<string, Box>): void {
+  const taken: { left: number; right: number }[] = [];
+  const kept = row.filter((i) => i.kept).sort((a, b) => a.desired! - b.desired! || a.order - b.order);
+  let right = -Infinity;
+  for (const item of kept) {
+    const x = Math.max(item.desired!, right === -Infinity ? -Infinity : right + SPACING.node);
+    boxes.set(item.id, { x, y, width: item.width, height: BOX_HEIGHT });
+    taken.push({ left: x, right: x + item.width });
+    right = x + item.width;
+  }
+  const fresh = row.filter((i) => !i.kept).sort((a, b) => a.order - b.order);
+  let end = right === -Infinity ? SPACING.padding - SPACING.node : right;
+  for (const item of fresh) {
+    let x: number;
+    if (item.desired === undefined) {
+      x = end + SPACING.node;
+    } else {
+      const free = (left: number) => left >= SPACING.padding && taken.every((t) => left + item.width + SPACING.node <= t.left || left >= t.right + SPACING.node);
+      const candidates = [item.desired, ...taken.flatMap((t) => [t.right + SPACING.node, t.left - SPACING.node - item.width])].filter(free);
+      x = candidates.length ? candidates.reduce((best, c) => (Math.abs(c - item.desired!) < Math.abs(best - item.desired!) ? c : best)) : end + SPACING.node;
+    }
+    boxes.set(item.id, { x, y, width: item.width, height: BOX_HEIGHT });
+    taken.push({ left: x, right: x + item.width });
+    end = Math.max(end, x + item.width);
+  }
 }
 
 /** Down and across at mid-gap, like ELK's orthogonal routes; loops and upward edges stay simple. */

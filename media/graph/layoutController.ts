@@ -46,8 +46,12 @@ export interface LayoutControllerOptions {
   measure: TextMeasure;
   onLayout(outcome: LayoutOutcome): void;
   onError(error: unknown): void;
-  /** How long ELK may take before the fallback is drawn: nothing on screen yet / a graph on screen. */
-  deadlineMs?: { first: number; update: number };
+  /**
+   * How long ELK may take before the fallback is drawn: nothing on screen yet / a graph on screen;
+   * `firstSmall` for a first graph of at most SMALL_GRAPH boxes, where waiting a little longer for ELK
+   * (a cold worker) spares the user a swap.
+   */
+  deadlineMs?: { first: number; update: number; firstSmall?: number };
   /** Quiet time before boxes whose text changed size are laid out again. */
   resizeDelayMs?: number;
   /** A running layout superseded after this long is cancelled instead of awaited. */
@@ -56,7 +60,8 @@ export interface LayoutControllerOptions {
 
 interface Request { seq: number; key: string; model: ViewModel; widths: Map<string, number>; force: boolean }
 
-export const DEFAULT_DEADLINES = { first: 250, update: 400 };
+export const DEFAULT_DEADLINES = { first: 250, update: 400, firstSmall: 420 };
+export const SMALL_GRAPH = 40;
 
 export class LayoutController {
   private seq = 0;
@@ -110,6 +115,12 @@ export class LayoutController {
     return request.seq;
   }
 
+  /** Another definition: nothing on screen is a previous placement for it. */
+  reset(): void {
+    this.dispose();
+    this.shown = undefined;
+  }
+
   dispose(): void {
     this.clearTimer('deadline');
     this.clearTimer('resizeTimer');
@@ -120,7 +131,8 @@ export class LayoutController {
   private schedule(request: Request): void {
     this.clearTimer('deadline');
     const limits = this.options.deadlineMs ?? DEFAULT_DEADLINES;
-    const ms = this.shown ? limits.update : limits.first;
+    const ms = this.shown ? limits.update
+      : limits.firstSmall !== undefined && request.model.nodes.length <= SMALL_GRAPH ? limits.firstSmall : limits.first;
     this.deadline = this.options.clock.setTimeout(() => this.onDeadline(request), ms);
     const running = this.inFlight;
     if (running && running.request.key === request.key && !request.force) {

@@ -68,7 +68,7 @@ export class GraphRenderer {
     this.svg = document.createElementNS(SVG_NS, 'svg');
     this.svg.id = 'graph';
     this.svg.setAttribute('class', 'graph');
-    this.svg.setAttribute('role', 'img');
+    this.svg.setAttribute('role', 'group'); // not 'img': that would hide the boxes (buttons) from assistive technology
     this.svg.appendChild(createSvg(markerDefs()));
     this.viewport = this.group('viewport');
     this.svg.appendChild(this.viewport);
@@ -156,6 +156,20 @@ export class GraphRenderer {
     this.drawBands();
     // Edges cannot glide with their boxes (routes change shape): they wait for the boxes, then fade in.
     if (moved) this.edgesLayer.animate([{ opacity: 0 }, { opacity: 0, offset: 0.6 }, { opacity: 1 }], { duration: GLIDE_MS + 140 });
+  }
+
+  /** Removes the drawing (another definition is coming). */
+  clear(): void {
+    this.nodesLayer.replaceChildren();
+    this.edgesLayer.replaceChildren();
+    this.hitLayer.replaceChildren();
+    this.bandsLayer.replaceChildren();
+    this.nodeViews.clear();
+    this.edgeViews.clear();
+    this.edgesOf.clear();
+    this.highlighted = undefined;
+    this.model = undefined;
+    this.placement = undefined;
   }
 
   /** After run messages: only the boxes whose state, attempt or duration changed. */

@@ -130,6 +130,8 @@ export function nodeElement(node: ViewNode, box: Box, info: NodeRunInfo | undefi
   const status = nodeStatusText(info, ctx.now);
   const children: El[] = [];
   if (ctx.forExport) children.push({ tag: 'title', attrs: {}, text: nodeLabel(node, info) });
+  // The ring drawn around the box the editor's cursor is in (CSS shows it): the box keeps its state's look.
+  else children.push({ tag: 'rect', attrs: { class: 'halo', x: -4, y: -4, width: round(box.width + 8), height: round(box.height + 8), rx: 7 } });
   children.push(
     { tag: 'rect', attrs: { class: 'box', width: round(box.width), height: round(box.height), rx: 4 } },
     { tag: 'rect', attrs: { class: 'stripe', width: 4, height: round(box.height), rx: 2 } },

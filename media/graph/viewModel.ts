@@ -88,15 +88,21 @@ export function buildViewModel(message: GraphMessage): ViewModel {
   // The server lists each id once; a duplicate (a message from another version) must not draw twice.
   for (const n of graph.nodes) {
     if (byId.has(n.id)) continue;
+    // The protocol's parser checks the shape down to ids and tiers; the rest is read defensively, so a
+    // host of another version degrades a hover line instead of breaking the page.
+    const inputs = message.details[n.id]?.inputs;
     const node: ViewNode = {
-      id: n.id, index: n.index, tier: n.tier, cycle: onCycle.has(n.id), when: n.when ?? 'success', hosts: n.hosts ?? [],
-      continueOnError: n.continueOnError === true, problems: [], inputs: message.details[n.id]?.inputs ?? [],
+      id: n.id, index: typeof n.index === 'number' ? n.index : nodes.length, tier: n.tier, cycle: onCycle.has(n.id),
+      when: n.when === 'failure' || n.when === 'always' ? n.when : 'success',
+      hosts: Array.isArray(n.hosts) ? n.hosts.filter((h) => typeof h === 'string') : [],
+      continueOnError: n.continueOnError === true, problems: [],
+      inputs: Array.isArray(inputs) ? inputs.filter((i) => typeof i === 'string') : [],
     };
-    if (n.type !== undefined) node.type = n.type;
-    if (n.discriminator !== undefined) node.discriminator = n.discriminator;
-    if (n.description !== undefined) node.description = n.description;
-    if (n.provider !== undefined) node.provider = n.provider;
-    if (n.forEach !== undefined) node.forEach = n.forEach;
+    if (typeof n.type === 'string') node.type = n.type;
+    if (typeof n.discriminator === 'string') node.discriminator = n.discriminator;
+    if (typeof n.description === 'string') node.description = n.description;
+    if (typeof n.provider === 'string') node.provider = n.provider;
+    if (n.forEach && typeof n.forEach === 'object') node.forEach = n.forEach;
     byId.set(n.id, node);
     nodes.push(node);
   }
@@ -109,7 +115,7 @@ export function buildViewModel(message: GraphMessage): ViewModel {
     seen.add(key);
     const cycle = e.cycle === true || cyclePairs.has(key);
     if (cycle) { onCycle.add(e.from); onCycle.add(e.to); }
-    const problems = problemsOf(graph, e.to).filter((p) => e.range && inside(p.range, e.range));
+    const problems = e.range ? problemsOf(graph, e.to).filter((p) => inside(p.range, e.range)) : [];
     for (const p of problems) claimed.add(p);
     edges.push({ from: e.from, to: e.to, cycle, problems, severity: worstSeverity(problems) });
   }
@@ -130,18 +136,25 @@ export function buildViewModel(message: GraphMessage): ViewModel {
   }
   const model: ViewModel = {
     uri: message.uri, fileName: message.fileName, ok: graph.ok, nodes, edges, byId,
-    problems: graph.problems, counts: graph.counts, stale: message.stale,
+    problems: graph.problems.filter(isProblem),
+    counts: { errors: Number(graph.counts.errors) || 0, warnings: Number(graph.counts.warnings) || 0 }, stale: message.stale,
   };
   if (graph.type !== undefined) model.title = graph.type;
   if (graph.description !== undefined) model.description = graph.description;
   return model;
 }
 
+const isProblem = (p: unknown): p is GraphProblem => {
+  const q = p as GraphProblem;
+  return !!q && typeof q.message === 'string' && typeof q.code === 'string' && SEVERITY_RANK[q.severity] !== undefined
+    && !!q.range && typeof q.range.start?.line === 'number' && typeof q.range.end?.line === 'number';
+};
+
 function problemsOf(graph: GraphResult, id: string): GraphProblem[] {
   let index = problemIndex.get(graph);
   if (!index) {
     index = new Map();
-    for (const n of graph.nodes) if (!index.has(n.id)) index.set(n.id, n.problems);
+    for (const n of graph.nodes) if (!index.has(n.id)) index.set(n.id, n.problems.filter(isProblem));
     problemIndex.set(graph, index);
   }
   return index.get(id) ?? [];

@@ -1,9 +1,10 @@
 /**
  * The ProcessorContext of one provider call. Two parts are made on first use only: the abort signal
- * (an AbortController costs more than the rest of a no-op attempt) and the work folder (the engine
- * deletes it after the attempt only if the provider asked for it). Both are accessors on the
- * prototype; everything else is a plain property.
+ * (an AbortController costs more than the rest of a no-op attempt) and the work folder path (knowing
+ * whether any provider asked for one tells the engine whether there is a folder to remove). Both are
+ * accessors on the prototype; everything else is a plain property.
  */
+import { join } from 'node:path';
 import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
 import type { LogStream, ProcessorContext } from './provider';
 
@@ -39,7 +40,7 @@ export class AttemptContext implements ProcessorContext {
   hostEntry?: HostEntry;
   inventoryDir?: string;
   state?: unknown;
-  /** Whether the provider read `workDir` (then the engine removes the folder after the attempt). */
+  /** Whether the provider read `workDir`. */
   workDirUsed = false;
 
   constructor(
@@ -54,7 +55,8 @@ export class AttemptContext implements ProcessorContext {
     readonly poll: number,
     readonly baseDir: string,
     private readonly abortState: LazyAbort,
-    private readonly workDirPath: string,
+    private readonly workRoot: string,
+    private readonly unitKey: string,
   ) {}
 
   get signal(): AbortSignal {
@@ -63,6 +65,11 @@ export class AttemptContext implements ProcessorContext {
 
   get workDir(): string {
     this.workDirUsed = true;
-    return this.workDirPath;
+    return attemptWorkDir(this.workRoot, this.unitKey, this.attempt);
   }
+}
+
+/** `<workRoot>/<unit>/attempt-<n>`: shared by the Schedule polls of one attempt. */
+export function attemptWorkDir(workRoot: string, unitKey: string, attempt: number): string {
+  return join(workRoot, unitKey, `attempt-${attempt}`);
 }

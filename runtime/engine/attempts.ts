@@ -74,7 +74,8 @@ export function normalizeResult(value: unknown, provider: string): ProcessorResu
     case 'complete': {
       const outputs = result.outputs;
       if (outputs !== undefined && (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs))) return invalid('outputs must be an object');
-      return { kind: 'complete', outputs: (outputs as Record<string, unknown> | undefined) ?? {} };
+      // The common case, kept as it is: no copy per activity.
+      return outputs === undefined ? { kind: 'complete', outputs: {} } : value as ProcessorResult;
     }
     case 'wait':
       return { kind: 'wait', message: typeof result.message === 'string' ? result.message : undefined };
@@ -100,13 +101,14 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** One call of a provider, with its timeout and its abort. */
+/**
+ * One call of a provider, with its timeout and its abort. `settle` hears the outcome exactly once, and
+ * never from inside a call into this object (always from a promise callback, a timer or a microtask).
+ */
 export class AttemptExecution {
-  readonly outcome: Promise<AttemptOutcome>;
-  private settle!: (outcome: AttemptOutcome) => void;
   private settled = false;
   private abortedBy: AbortCause | undefined;
-  private timers: TimerHandle[] = [];
+  private timers: TimerHandle[] | undefined;
 
   constructor(
     provider: Provider,
@@ -115,10 +117,10 @@ export class AttemptExecution {
     private readonly clock: Clock,
     private readonly timeoutMs: number | undefined,
     private readonly timeoutGraceMs: number,
+    private readonly settle: (outcome: AttemptOutcome) => void,
   ) {
-    this.outcome = new Promise((resolve) => { this.settle = resolve; });
     if (timeoutMs !== undefined) {
-      this.timers.push(clock.setTimeout(() => this.abort('timeout', this.timeoutGraceMs, new TimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs));
+      this.addTimer(clock.setTimeout(() => this.abort('timeout', this.timeoutGraceMs, new TimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs));
     }
     let call: Promise<ProcessorResult>;
     try {
@@ -141,7 +143,7 @@ export class AttemptExecution {
     if (this.settled || this.abortedBy) return;
     this.abortedBy = cause;
     this.controller.abort(reason ?? (cause === 'cancel' ? 'cancelled' : new TimeoutError('timed out')));
-    this.timers.push(this.clock.setTimeout(() => {
+    this.addTimer(this.clock.setTimeout(() => {
       if (this.settled) return;
       this.settled = true;
       this.clearTimers();
@@ -156,7 +158,12 @@ export class AttemptExecution {
     if (this.settled) return;
     this.settled = true;
     this.clearTimers();
-    this.settle({ result: this.abortResult(), abortedBy: this.abortedBy, abandoned: true });
+    const outcome: AttemptOutcome = { result: this.abortResult(), abortedBy: this.abortedBy, abandoned: true };
+    queueMicrotask(() => this.settle(outcome));
+  }
+
+  private addTimer(timer: TimerHandle): void {
+    (this.timers ??= []).push(timer);
   }
 
   private abortResult(): ProcessorResult {
@@ -178,7 +185,8 @@ export class AttemptExecution {
   }
 
   private clearTimers(): void {
+    if (!this.timers) return;
     for (const timer of this.timers) this.clock.clearTimeout(timer);
-    this.timers = [];
+    this.timers = undefined;
   }
 }

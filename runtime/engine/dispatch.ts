@@ -17,13 +17,43 @@ export interface QueueNode {
   /** Units of this activity holding a slot. */
   activeUnits: number;
   hasReady(): boolean;
-  /** Set by the dispatcher: the order activities joined the queue in. */
+  /** Set by the dispatcher: the order activities joined the queue in (0 while not queued). */
   queuedAt: number;
 }
 
+/**
+ * A first-come queue without allocation on the hot path: an array read from a moving head, where a
+ * removed node is only marked (queuedAt = 0) and skipped when reached; the array is compacted when
+ * such holes make up most of it.
+ */
+class Queue<T extends QueueNode> {
+  items: T[] = [];
+  head = 0;
+  /** Bumped when the array is replaced: positions held across a change are stale then. */
+  version = 0;
+  private holes = 0;
+
+  push(node: T): void {
+    this.items.push(node);
+  }
+
+  /** The node was marked removed; drop holes at the head at once, compact the rest now and then. */
+  removed(): void {
+    this.holes++;
+    while (this.head < this.items.length && this.items[this.head].queuedAt === 0) { this.head++; this.holes--; }
+    if (this.head === this.items.length) { this.items = []; this.head = 0; this.holes = 0; this.version++; return; }
+    if (this.holes > 64 && this.holes * 2 > this.items.length - this.head) {
+      this.items = this.items.slice(this.head).filter((n) => n.queuedAt !== 0);
+      this.head = 0;
+      this.holes = 0;
+      this.version++;
+    }
+  }
+}
+
 export class Dispatcher<T extends QueueNode> {
-  private readonly free = new Set<T>();
-  private readonly pooled = new Set<T>();
+  private readonly free = new Queue<T>();
+  private readonly pooled = new Queue<T>();
   private readonly available = new Map<string, number>();
   private order = 0;
   private dispatching = false;
@@ -37,16 +67,15 @@ export class Dispatcher<T extends QueueNode> {
 
   /** Queues `node` if it has a unit to start and room for it; a no-op when it is queued already. */
   offer(node: T): void {
-    if (!node.hasReady() || node.activeUnits >= node.unitLimit) return;
-    const set = node.pools.length ? this.pooled : this.free;
-    if (set.has(node)) return;
+    if (node.queuedAt !== 0 || !node.hasReady() || node.activeUnits >= node.unitLimit) return;
     node.queuedAt = ++this.order;
-    set.add(node);
+    (node.pools.length ? this.pooled : this.free).push(node);
   }
 
   withdraw(node: T): void {
-    this.free.delete(node);
-    this.pooled.delete(node);
+    if (node.queuedAt === 0) return;
+    node.queuedAt = 0;
+    (node.pools.length ? this.pooled : this.free).removed();
   }
 
   /** What is left of a pool (for messages and tests). */
@@ -58,14 +87,16 @@ export class Dispatcher<T extends QueueNode> {
   acquire(node: T): void {
     this.active++;
     node.activeUnits++;
-    for (const [pool, amount] of node.pools) this.available.set(pool, (this.available.get(pool) ?? 0) - amount);
+    const pools = node.pools;
+    for (let i = 0; i < pools.length; i++) this.available.set(pools[i][0], (this.available.get(pools[i][0]) ?? 0) - pools[i][1]);
   }
 
   /** Gives them back (and lets `node` queue again if its own limit held it back). */
   release(node: T): void {
     this.active--;
     node.activeUnits--;
-    for (const [pool, amount] of node.pools) this.available.set(pool, (this.available.get(pool) ?? 0) + amount);
+    const pools = node.pools;
+    for (let i = 0; i < pools.length; i++) this.available.set(pools[i][0], (this.available.get(pools[i][0]) ?? 0) + pools[i][1]);
     this.offer(node);
   }
 
@@ -88,44 +119,52 @@ export class Dispatcher<T extends QueueNode> {
   }
 
   private pass(start: (node: T) => void, poolShort: (node: T) => void): void {
-    const freeIt = this.free.values();
-    const pooledIt = this.pooled.values();
-    let f = freeIt.next();
-    let p = pooledIt.next();
-    const blocked = new Set<string>();
+    const free = this.free;
+    const pooled = this.pooled;
+    let fi = free.head;
+    let pi = pooled.head;
+    let freeVersion = free.version;
+    let pooledVersion = pooled.version;
+    let pooledOpen = true;
+    // Made on the first pool shortage only: most passes never meet one.
+    let blocked: Set<string> | undefined;
     const poolCount = this.available.size;
     while (this.active < this.concurrency) {
+      if (free.version !== freeVersion) { freeVersion = free.version; fi = free.head; }
+      // Back to the head: the pool users passed over are checked again, and found short again.
+      if (pooled.version !== pooledVersion) { pooledVersion = pooled.version; pi = pooled.head; }
+      fi = Math.max(fi, free.head);
+      pi = Math.max(pi, pooled.head);
+      while (fi < free.items.length && free.items[fi].queuedAt === 0) fi++;
+      while (pooledOpen && pi < pooled.items.length && pooled.items[pi].queuedAt === 0) pi++;
+      const f = fi < free.items.length ? free.items[fi] : undefined;
+      const p = pooledOpen && pi < pooled.items.length ? pooled.items[pi] : undefined;
       let node: T;
       let fromFree: boolean;
-      if (!f.done && (p.done || f.value.queuedAt <= p.value.queuedAt)) { node = f.value; fromFree = true; }
-      else if (!p.done) { node = p.value; fromFree = false; }
+      if (f && (!p || f.queuedAt <= p.queuedAt)) { node = f; fromFree = true; }
+      else if (p) { node = p; fromFree = false; }
       else break;
-      const set = fromFree ? this.free : this.pooled;
-      const advance = () => { if (fromFree) f = freeIt.next(); else p = pooledIt.next(); };
       if (!node.hasReady() || node.activeUnits >= node.unitLimit) {
-        set.delete(node);
-        advance();
+        this.withdraw(node);
         continue;
       }
       if (!fromFree && !this.fits(node, blocked)) {
+        blocked ??= new Set();
         for (const [pool] of node.pools) blocked.add(pool);
         poolShort(node);
-        advance();
+        pi++;
         // Every pool is promised to someone ahead: nothing further back in this queue can start.
-        if (blocked.size >= poolCount) p = { done: true, value: undefined };
+        if (blocked.size >= poolCount) pooledOpen = false;
         continue;
       }
       start(node);
-      if (!node.hasReady() || node.activeUnits >= node.unitLimit) {
-        set.delete(node);
-        advance();
-      }
+      if (!node.hasReady() || node.activeUnits >= node.unitLimit) this.withdraw(node);
     }
   }
 
-  private fits(node: T, blocked: ReadonlySet<string>): boolean {
+  private fits(node: T, blocked: ReadonlySet<string> | undefined): boolean {
     for (const [pool, amount] of node.pools) {
-      if (blocked.has(pool)) return false;
+      if (blocked?.has(pool)) return false;
       if ((this.available.get(pool) ?? 0) < amount) return false;
     }
     return true;

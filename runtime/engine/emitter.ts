@@ -38,9 +38,10 @@ export class Emitter<E> implements EventSource<E> {
     try {
       while (this.head < this.queue.length) {
         const next = this.queue[this.head++];
-        for (const listener of this.listeners) {
+        const listeners = this.listeners;
+        for (let i = 0; i < listeners.length; i++) {
           try {
-            listener(next);
+            listeners[i](next);
           } catch (error) {
             this.report(error, next);
           }

@@ -20,8 +20,13 @@ export class JournalWriter {
 
   /** Writes `text` (whole lines) at the end of the file; throws on a write error (disk full). */
   append(text: string): void {
+    // A string goes to the kernel without a Buffer on the JS heap; a short write (rare, for a file)
+    // finishes from a Buffer.
+    const written = writeSync(this.fd, text);
+    const length = text.length === written ? written : Buffer.byteLength(text);
+    if (written >= length) return;
     const buffer = Buffer.from(text, 'utf8');
-    let offset = 0;
+    let offset = written;
     while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset, buffer.length - offset);
   }
 

@@ -32,17 +32,13 @@ export interface OutboxOptions {
   onFatal(error: Error): void;
 }
 
-interface Queued {
-  event: RunEvent;
-  /** The journal lines that must be on disk before this event is delivered. */
-  needs: number;
-}
-
 export class Outbox {
   private seq: number;
   private lines: string[] = [];
   private effects: (() => void)[] = [];
-  private readonly queue: Queued[] = [];
+  /** Events not delivered yet, and for each the count of journal lines that must be on disk first. */
+  private readonly queue: RunEvent[] = [];
+  private readonly needs: number[] = [];
   private head = 0;
   private recorded = 0;
   private appended = 0;
@@ -51,6 +47,8 @@ export class Outbox {
   private pumpScheduled = false;
   private failed: Error | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Waiting for the events queued when they asked: `left` counts down as events are delivered. */
+  private deliveryWaiters: { left: number; resolve: () => void }[] = [];
 
   constructor(private readonly options: OutboxOptions) {
     this.seq = options.lastSeq;
@@ -79,7 +77,8 @@ export class Outbox {
     this.lines.push(JSON.stringify(event));
     this.recorded++;
     this.options.onEntry?.(event);
-    this.queue.push({ event, needs: this.recorded });
+    this.queue.push(event);
+    this.needs.push(this.recorded);
     if (effect) this.effects.push(effect);
     this.schedule();
     return event;
@@ -90,7 +89,8 @@ export class Outbox {
     if (this.failed) return;
     const event: ActivityLogEvent = { type: 'activity.log', ...ref, attempt, stream, line, seq: ++this.seq, time: this.options.clock.now(), runId: this.options.runId };
     this.options.logs.append(file, line);
-    this.queue.push({ event, needs: this.recorded });
+    this.queue.push(event);
+    this.needs.push(this.recorded);
     this.schedule();
   }
 
@@ -98,6 +98,17 @@ export class Outbox {
   closeLog(file: string): void {
     this.options.logs.close(file);
     this.schedule();
+  }
+
+  /**
+   * Resolves once everything recorded so far is on disk and delivered, however busy the run stays
+   * afterwards (or once the journal broke).
+   */
+  delivered(): Promise<void> {
+    // Delivery is in order: once this many more are out, every event recorded before now is.
+    const target = this.queue.length - this.head;
+    if (target === 0 || this.failed) return Promise.resolve();
+    return new Promise((resolve) => this.deliveryWaiters.push({ left: target, resolve }));
   }
 
   /** Resolves once everything recorded so far is on disk and delivered (or the journal broke). */
@@ -137,7 +148,7 @@ export class Outbox {
     if (this.effects.length) {
       const effects = this.effects;
       this.effects = [];
-      for (const effect of effects) effect();
+      for (let i = 0; i < effects.length; i++) effects[i]();
     }
     this.sync();
   }
@@ -160,16 +171,27 @@ export class Outbox {
   }
 
   private deliver(): void {
-    const queue = this.queue;
-    while (this.head < queue.length && queue[this.head].needs <= this.durable) {
-      const { event } = queue[this.head++];
-      this.options.emitter.emit(event);
+    const { queue, needs } = this;
+    const start = this.head;
+    while (this.head < queue.length && needs[this.head] <= this.durable) {
+      this.options.emitter.emit(queue[this.head++]);
+    }
+    const count = this.head - start;
+    if (count && this.deliveryWaiters.length) {
+      this.deliveryWaiters = this.deliveryWaiters.filter((w) => {
+        w.left -= count;
+        if (w.left > 0) return true;
+        w.resolve();
+        return false;
+      });
     }
     if (this.head === queue.length) {
       queue.length = 0;
+      needs.length = 0;
       this.head = 0;
     } else if (this.head > 4096 && this.head * 2 > queue.length) {
       queue.splice(0, this.head);
+      needs.splice(0, this.head);
       this.head = 0;
     }
     if (this.isIdle()) this.wakeIdle();
@@ -188,5 +210,9 @@ export class Outbox {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
+    if (this.failed) {
+      for (const w of this.deliveryWaiters) w.resolve();
+      this.deliveryWaiters = [];
+    }
   }
 }

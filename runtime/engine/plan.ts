@@ -23,6 +23,8 @@ function providerNames(registry: ProviderRegistry): string[] {
   return registry instanceof Map ? [...registry.keys()] : Object.keys(registry);
 }
 
+const NO_POOLS: [string, number][] = [];
+
 export interface PlanNode {
   index: number;
   id: string;
@@ -85,8 +87,12 @@ export function buildPlan(definition: OrchestrationDefinition, sources: PlanSour
   const nodes: PlanNode[] = [];
   const runnable = new Set(specs);
   const excluded = new Set((definition.activities ?? []).filter((a) => !runnable.has(a)).map((a) => a.id));
+  // Per type, once: 10,000 activities usually share a handful of types.
+  const typeCache = new Map<string, { info: ReturnType<PlanSources['typeOf']>; baseDir?: string; policy?: AttemptPolicy }>();
   for (const spec of specs) {
-    const typeInfo = sources.typeOf(spec.type);
+    let cached = typeCache.get(spec.type);
+    if (!cached) typeCache.set(spec.type, (cached = { info: sources.typeOf(spec.type) }));
+    const typeInfo = cached.info;
     if (!typeInfo) {
       problems.push(`activity ${spec.id}: no activity definition declares type '${spec.type}' (add a *.activity.json for it, or point --defs at the folder that has one)`);
       continue;
@@ -112,13 +118,16 @@ export function buildPlan(definition: OrchestrationDefinition, sources: PlanSour
       id: spec.id,
       spec,
       type: typeInfo.definition,
-      baseDir: dirname(typeInfo.file),
+      baseDir: (cached.baseDir ??= dirname(typeInfo.file)),
       provider,
       deps: [],
       dependents: [],
       when: spec.when ?? 'success',
-      policy: attemptPolicy(spec, typeInfo.definition, definition.defaults),
-      pools: Object.entries(spec.acquires ?? {}).filter(([, amount]) => amount > 0),
+      // An activity that says nothing about retries and timeouts shares its type's policy.
+      policy: spec.retry === undefined && spec.timeoutMs === undefined
+        ? (cached.policy ??= attemptPolicy(spec, typeInfo.definition, definition.defaults))
+        : attemptPolicy(spec, typeInfo.definition, definition.defaults),
+      pools: spec.acquires ? Object.entries(spec.acquires).filter(([, amount]) => amount > 0) : NO_POOLS,
       fanOut: spec.forEach !== undefined || (spec.hosts?.length ?? 0) > 0,
       unitLimit: spec.forEach?.concurrency ?? Infinity,
     };

@@ -51,8 +51,9 @@ export interface ProcessorContext {
   state?: unknown;
   /**
    * A private folder for this attempt (input/output files), outside the runs folder since it may hold
-   * secrets. The engine does not create it (a provider that needs it creates it: mkdir -p) and deletes
-   * it when the attempt ends; Schedule re-polls of one attempt share it.
+   * secrets: `<tmp>/orch-<runId>/<unit>/attempt-<n>`. The engine does not create it (a provider that
+   * needs it creates it: mkdir -p); Schedule re-polls of one attempt share it. It lasts until the run
+   * succeeds (dependents may read files left there, also after a resume), then the run's folder goes.
    */
   workDir: string;
   /** The folder definitions are relative to (the ActivityDefinition's folder). */

@@ -10,13 +10,11 @@
  * still run once their dependencies have settled: they are the run's error handlers and cleanup.
  * Cancel stops everything: attempts are aborted (with a grace period to stop), the rest is cancelled.
  */
-import { rm } from 'node:fs';
-import { join } from 'node:path';
 import { validateAgainst } from '../analysis/valueValidation';
 import { AttemptExecution, backoffDelay, type AttemptOutcome } from './attempts';
 import type { Clock } from './clock';
 import { Dispatcher } from './dispatch';
-import type { ActivityRef, ActivityState, FinalRunState } from './events';
+import type { ActivityRef, ActivityStartedEvent, ActivityState, ActivitySucceededEvent, EventDraft, FinalRunState } from './events';
 import { InputError, readSource, resolveInputs, resolveRunOutput, type SourceScope } from './inputs';
 import type { Outbox } from './outbox';
 import type { RunPlan } from './plan';
@@ -61,6 +59,8 @@ export class CompleteError extends Error {
   override readonly name = 'CompleteError';
 }
 
+const NO_PROBLEMS: readonly { path: string; message: string }[] = [];
+
 const SETTLED_VERB: Partial<Record<ActivityState, string>> = { failed: 'failed', skipped: 'was skipped', cancelled: 'was cancelled' };
 
 export class Scheduler {
@@ -71,6 +71,8 @@ export class Scheduler {
   private failing: string | undefined;
   private cancelling: string | undefined;
   private finished = false;
+  /** Whether any provider asked for its work folder (the run's temporary folder is removed when it succeeds). */
+  usedWorkDirs = false;
   /** Inside the cancel sweep: the finish check waits for its end (once, not once per activity). */
   private sweeping = false;
   private readonly startNode = (node: ActivityRun) => this.startUnit(node.shiftReady());
@@ -283,13 +285,13 @@ export class Scheduler {
       unit.attempt++;
       let inputs: Record<string, unknown>;
       try {
-        inputs = resolveInputs(plan.spec, this.scope(unit), this.o.secrets);
+        inputs = plan.spec.inputs?.length || unit.item ? resolveInputs(plan.spec, this.scope(unit), this.o.secrets) : {};
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         this.failUnit(unit, `inputs: ${error.message}`);
         return;
       }
-      const problems = validateAgainst(plan.type.inputSchema, inputs);
+      const problems = plan.type.inputSchema === undefined ? NO_PROBLEMS : validateAgainst(plan.type.inputSchema, inputs);
       if (problems.length) {
         this.failUnit(unit, `inputs do not match the inputSchema of ${plan.type.type}: ${problemText(problems)}`);
         return;
@@ -308,18 +310,21 @@ export class Scheduler {
   }
 
   private recordStarted(unit: UnitRun): void {
-    this.o.outbox.record({
-      type: 'activity.started',
-      ...unit.ref,
-      attempt: unit.attempt,
-      poll: unit.poll,
-      idempotencyKey: this.idempotencyKey(unit),
-      ...(unit.poll === 0 ? { inputs: unit.inputs } : {}),
-    }, () => this.guard(() => this.launch(unit)));
+    const draft: EventDraft<ActivityStartedEvent> = { type: 'activity.started', ...unit.ref, attempt: unit.attempt, poll: unit.poll, idempotencyKey: this.idempotencyKey(unit) };
+    if (unit.poll === 0) draft.inputs = unit.inputs;
+    this.o.outbox.record(draft, () => this.launchSafely(unit));
+  }
+
+  private launchSafely(unit: UnitRun): void {
+    try {
+      this.launch(unit);
+    } catch (error) {
+      this.internalError(error);
+    }
   }
 
   private idempotencyKey(unit: UnitRun): string {
-    return `${this.o.runId}/${unit.key}`;
+    return (unit.idempotencyKey ??= `${this.o.runId}/${unit.key}`);
   }
 
   private launch(unit: UnitRun): void {
@@ -334,11 +339,10 @@ export class Scheduler {
     const plan = unit.activity.plan;
     const attempt = unit.attempt;
     const abort = new LazyAbort();
-    unit.workDir ??= join(this.o.workRoot, unit.key, `attempt-${attempt}`);
     const ctx = new AttemptContext(
       this.o.runId, plan.id, plan.spec, this.resolvedType(unit), unit.inputs ?? {},
       (stream, line) => this.logLine(unit, attempt, stream, line),
-      this.idempotencyKey(unit), attempt, unit.poll, plan.baseDir, abort, unit.workDir,
+      this.idempotencyKey(unit), attempt, unit.poll, plan.baseDir, abort, this.o.workRoot, unit.key,
     );
     if (unit.instance !== undefined) ctx.instance = unit.instance;
     if (unit.host) {
@@ -348,9 +352,12 @@ export class Scheduler {
     }
     if (unit.poll > 0 && unit.pollState !== undefined) ctx.state = unit.pollState;
     unit.context = ctx;
-    const execution = new AttemptExecution(plan.provider, ctx, abort, this.o.clock, plan.policy.timeoutMs, this.o.timeoutGraceMs);
+    const execution: AttemptExecution = new AttemptExecution(plan.provider, ctx, abort, this.o.clock, plan.policy.timeoutMs, this.o.timeoutGraceMs,
+      (outcome: AttemptOutcome) => {
+        if (ctx.workDirUsed) this.usedWorkDirs = true;
+        this.settled(unit, execution, outcome);
+      });
     unit.execution = execution;
-    execution.outcome.then((outcome) => this.guard(() => this.onOutcome(unit, execution, outcome)));
   }
 
   private resolvedTypes = new Map<string, ProcessorContext['definition']>();
@@ -384,10 +391,17 @@ export class Scheduler {
     for (const piece of pieces) for (const line of redactor.push(piece)) this.o.outbox.log(unit.ref, attempt, stream, line, path);
   }
 
+  private settled(unit: UnitRun, execution: AttemptExecution, outcome: AttemptOutcome): void {
+    try {
+      this.onOutcome(unit, execution, outcome);
+    } catch (error) {
+      this.internalError(error);
+    }
+  }
+
   private onOutcome(unit: UnitRun, execution: AttemptExecution, outcome: AttemptOutcome): void {
     if (unit.execution !== execution) return;
     unit.execution = undefined;
-    if (unit.context?.workDirUsed) unit.workDirUsed = true;
     unit.context = undefined;
     if (this.finished) return;
     const result = outcome.result;
@@ -402,7 +416,7 @@ export class Scheduler {
     switch (result.kind) {
       case 'complete': {
         const outputs = result.outputs ?? {};
-        const problems = validateAgainst(plan.type.outputSchema, outputs);
+        const problems = plan.type.outputSchema === undefined ? NO_PROBLEMS : validateAgainst(plan.type.outputSchema, outputs);
         this.endAttempt(unit);
         this.release(unit);
         if (problems.length) this.failUnit(unit, `outputs do not match the outputSchema of ${plan.type.type}: ${problemText(problems)}`);
@@ -493,9 +507,6 @@ export class Scheduler {
       this.o.outbox.closeLog(unit.logPath);
       unit.logPath = undefined;
     }
-    if (unit.workDir && unit.workDirUsed) rm(unit.workDir, { recursive: true, force: true }, () => undefined);
-    unit.workDir = undefined;
-    unit.workDirUsed = false;
   }
 
   private release(unit: UnitRun): void {
@@ -509,10 +520,9 @@ export class Scheduler {
   private succeedUnit(unit: UnitRun, outputs: unknown, completedBy?: 'external'): void {
     unit.state = 'succeeded';
     unit.outputs = outputs;
-    this.o.outbox.record({
-      type: 'activity.succeeded', ...unit.ref, attempt: unit.attempt, outputs, durationMs: this.since(unit.firstStartedAt),
-      ...(completedBy ? { completedBy } : {}),
-    });
+    const draft: EventDraft<ActivitySucceededEvent> = { type: 'activity.succeeded', ...unit.ref, attempt: unit.attempt, outputs, durationMs: this.since(unit.firstStartedAt) };
+    if (completedBy) draft.completedBy = completedBy;
+    this.o.outbox.record(draft);
     this.unitSettled(unit);
   }
 
@@ -607,7 +617,8 @@ export class Scheduler {
     this.settledCount++;
     this.dispatcher.withdraw(activity);
     if (activity.state === 'failed' && !activity.plan.spec.continueOnError) this.failFast(activity);
-    for (const d of activity.plan.dependents) this.depSettled(activity, this.activities[d]);
+    const dependents = activity.plan.dependents;
+    for (let i = 0; i < dependents.length; i++) this.depSettled(activity, this.activities[dependents[i]]);
     this.maybeFinish();
   }
 
@@ -748,13 +759,17 @@ export class Scheduler {
     try {
       fn();
     } catch (error) {
-      if (this.o.onInternalError) this.o.onInternalError(error);
-      else throw error;
+      this.internalError(error);
     }
+  }
+
+  private internalError(error: unknown): void {
+    if (this.o.onInternalError) this.o.onInternalError(error);
+    else throw error;
   }
 }
 
-function problemText(problems: { path: string; message: string }[]): string {
+function problemText(problems: readonly { path: string; message: string }[]): string {
   return problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
 }
 

@@ -88,8 +88,9 @@ export function openSession(spec: SessionSpec): RunHandle {
     ...spec.summaryBase,
     state,
     startedAt: snapshot!.startedAt,
-    activities: Object.keys(snapshot!.activities).length,
-    counts: countStates(snapshot!),
+    activities: spec.plan.nodes.length,
+    // A new run is all pending: no need to count 10,000 of them.
+    counts: spec.started ? (state === 'running' ? { pending: spec.plan.nodes.length } : countStates(snapshot!)) : countStates(snapshot!),
     ...extra,
   });
 
@@ -103,7 +104,11 @@ export function openSession(spec: SessionSpec): RunHandle {
       }));
     } catch { /* the journal is the truth; a missing summary is rebuilt by listings */ }
     releaseLock(spec.paths);
-    try { rmSync(spec.workRoot, { recursive: true, force: true }); } catch { /* best effort: it is in the temp folder */ }
+    // Work folders outlive their attempts: a dependent may read files an upstream attempt left there,
+    // also after a failure and a resume. They go when the run has succeeded (a crashed process's too).
+    if (result.state === 'succeeded' && (scheduler.usedWorkDirs || spec.restored)) {
+      try { rmSync(spec.workRoot, { recursive: true, force: true }); } catch { /* best effort: it is in the temp folder */ }
+    }
     resolveDone({ runId: spec.runId, runDir: spec.paths.dir, ...result, snapshot: snapshot! });
   };
 
@@ -167,7 +172,7 @@ export function openSession(spec: SessionSpec): RunHandle {
     const target = parseUnitKey(activity);
     if (!target) throw new Error(`'${activity}' is not an activity id (expected id or id[index])`);
     const completed = scheduler.complete(target, outputs);
-    await outbox.idle();
+    await outbox.delivered();
     return completed;
   };
 

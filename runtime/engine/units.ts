@@ -93,8 +93,7 @@ export class UnitRun {
   timer: TimerHandle | undefined;
   outputs: unknown;
   error: string | undefined;
-  workDir: string | undefined;
-  workDirUsed = false;
+  idempotencyKey: string | undefined;
   /** The context of the provider call in progress. */
   context: import('./attemptContext').AttemptContext | undefined;
   logRedactors: Map<LogStream, LogLineRedactor> | undefined;

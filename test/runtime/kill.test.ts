@@ -10,10 +10,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readJournal } from '../../runtime/engine/journal';
 import { replay } from '../../runtime/engine/replay';
 
 const CHILD = join(__dirname, 'support', 'run-child.ts');
+/** tsx's loader by path, so the child starts wherever mocha was started from. */
+const TSX = pathToFileURL(join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const KILLS = 20;
 const ACTIVITIES = 200;
 
@@ -54,7 +57,7 @@ interface Child {
 }
 
 function startChild(args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const ready = new Promise<string>((resolve, reject) => {

@@ -57,6 +57,24 @@ describe('webview view model', () => {
     assert.equal(model.edges.length, 6);
   });
 
+  it('reads the fields the protocol parser does not check defensively (a host of another version)', () => {
+    const message = graphMessage(PIPELINE);
+    const raw = JSON.parse(JSON.stringify(message));
+    raw.graph.nodes[0].hosts = 'web-1';
+    raw.graph.nodes[0].problems = [{ severity: 'fatal', message: 'x' }, null, { severity: 'error', code: 'ORCH9', message: 'ok', range: raw.graph.edges[0].range }];
+    raw.graph.nodes[1].type = 42;
+    raw.details['transform'] = { inputs: 'not a list' };
+    delete raw.graph.edges[0].range;
+    const parsed = parseHostMessage(raw);
+    assert.ok(parsed && parsed.type === 'graph');
+    const model = buildViewModel(parsed);
+    assert.deepEqual(model.byId.get('extract-orders')!.hosts, []);
+    assert.deepEqual(model.byId.get('extract-orders')!.problems.map((p) => p.code), ['ORCH9']);
+    assert.equal(model.byId.get('extract-customers')!.type, undefined);
+    assert.deepEqual(model.byId.get('transform')!.inputs, []);
+    assert.deepEqual(model.edges[0].problems, []);
+  });
+
   it('converts tiers for the shared layout: 0-based, -1 on a cycle', () => {
     const layout = toLayoutGraph(buildViewModel(graphMessage(BROKEN)));
     const tiers = Object.fromEntries(layout.nodes.map((n) => [n.id, n.tier]));

@@ -6,18 +6,21 @@
 import type { HostMessage, NodeRunInfo } from '../../client/graph/protocol';
 import { BROKEN, graphMessage, largeDefinition, PIPELINE, runMessage } from './samples';
 
-interface Window {
+// The page's globals, typed here: the project's type-check of test/ has no DOM library.
+interface PageGlobals {
   acquireVsCodeApi?: () => unknown;
   __posted: unknown[];
   __send: (message: unknown) => void;
   __scenarioDone?: boolean;
+  location: { search: string };
+  postMessage(message: unknown, targetOrigin: string): void;
 }
-const w = window as unknown as Window;
-const params = new URLSearchParams(location.search);
+const w = globalThis as unknown as PageGlobals;
+const params = new URLSearchParams(w.location.search);
 const scenario = params.get('scenario') ?? 'pipeline-running';
 
 w.__posted = [];
-w.__send = (message) => window.postMessage(message, '*');
+w.__send = (message) => w.postMessage(message, '*');
 let saved: unknown;
 let acquired = false;
 w.acquireVsCodeApi = () => {
@@ -33,7 +36,7 @@ w.acquireVsCodeApi = () => {
   };
 };
 
-const send = (message: HostMessage) => window.postMessage(message, '*');
+const send = (message: HostMessage) => w.postMessage(message, '*');
 const now = Date.now();
 
 function done(info: NodeRunInfo['state'], startedAgo: number, tookMs: number, attempt = 1, outputs?: Record<string, unknown>): NodeRunInfo {

@@ -5,8 +5,8 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import { artifactsDir, repoRoot, suiteOutDir } from './paths';
 
 function run(command: string, args: string[], label: string): void {
@@ -64,8 +64,9 @@ export function packageInfo(): PackageInfo {
 }
 
 /**
- * Packages the extension with vsce (which runs `vscode:prepublish` when the manifest defines one, so the
- * VSIX holds what users get). E2E_VSIX points at a ready-made one instead.
+ * The VSIX users get: `npm run package` when the manifest defines it (its `-o` names the file), else vsce
+ * directly (which runs `vscode:prepublish`). E2E_VSIX points at a ready-made one instead. A copy goes to
+ * test-artifacts/e2e/ with the other results.
  */
 export function packageVsix(): string {
   if (process.env.E2E_VSIX) {
@@ -73,11 +74,23 @@ export function packageVsix(): string {
     return process.env.E2E_VSIX;
   }
   mkdirSync(artifactsDir, { recursive: true });
-  const out = join(artifactsDir, `${packageInfo().name}.vsix`);
-  rmSync(out, { force: true });
-  const args = ['vsce', 'package', '--out', out];
-  if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md'))) args.push('--skip-license');
-  run('npx', ['--no-install', ...args], 'vsce package');
-  if (!existsSync(out)) throw new Error(`vsce did not write ${relative(repoRoot, out)}`);
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const script = pkg.scripts?.package;
+  const named = script ? /(?:^|\s)(?:-o|--out)\s+(\S+\.vsix)/.exec(script)?.[1] : undefined;
+  let out: string;
+  if (script && named) {
+    out = join(repoRoot, named);
+    rmSync(out, { force: true });
+    run('npm', ['run', '--silent', 'package'], 'npm run package');
+  } else {
+    out = join(artifactsDir, `${packageInfo().name}.vsix`);
+    rmSync(out, { force: true });
+    const args = ['vsce', 'package', '--out', out];
+    if (!existsSync(join(repoRoot, 'LICENSE')) && !existsSync(join(repoRoot, 'LICENSE.md'))) args.push('--skip-license');
+    run('npx', ['--no-install', ...args], 'vsce package');
+  }
+  if (!existsSync(out)) throw new Error(`packaging did not write ${relative(repoRoot, out)}`);
+  const copy = join(artifactsDir, basename(out));
+  if (copy !== out) copyFileSync(out, copy);
   return out;
 }

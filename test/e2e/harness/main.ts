@@ -112,10 +112,12 @@ async function main(): Promise<number> {
   if (!existsSync(codeServerEntry)) throw new Error('code-server is not installed: run `bash scripts/e2e-setup.sh` first');
   rmSync(artifactsDir, { recursive: true, force: true });
   mkdirSync(artifactsDir, { recursive: true });
-  if (!flag('skip-build')) { log('building the extension'); buildExtension(); }
-  const testsModule = await buildSuite();
   const dev = flag('dev');
   const devRoot = process.env.E2E_EXTENSION_ROOT ?? repoRoot;
+  // The VSIX is packaged with its own (minified) build; the development copy needs dist/ built.
+  if (dev && !flag('skip-build') && !process.env.E2E_EXTENSION_ROOT) { log('building the extension'); buildExtension(); }
+  const testsModule = await buildSuite();
+  if (!dev) log('packaging the VSIX');
   const vsix = dev ? undefined : packageVsix();
   if (vsix) log(`packaged ${vsix}`);
   const info = packageInfo();

@@ -106,6 +106,11 @@ export class Workbench {
     return this.treeRows(viewName).and(this.page.getByLabel(pattern)).first();
   }
 
+  /** Opens a collapsed tree row (its children are rendered only then). */
+  async expandRow(row: Locator): Promise<void> {
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+
   codeLens(title: string): Locator {
     return this.page.locator('.codelens-decoration a', { hasText: title });
   }
@@ -130,6 +135,12 @@ export class Workbench {
   /** The graph webview's document: two nested iframes, both served by code-server. */
   webview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+
+  /** Closes notification toasts, so screenshots show the workbench rather than old messages. */
+  async clearNotifications(): Promise<void> {
+    if (await this.notifications().count()) await this.runCommand('Notifications: Clear All Notifications');
+    await this.notifications().first().waitFor({ state: 'detached' });
   }
 
   async screenshot(name: string): Promise<string> {

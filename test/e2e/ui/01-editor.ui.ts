@@ -19,6 +19,7 @@ suite('UI: editor', () => {
     const problems = page.locator('.markers-panel .monaco-list-row');
     await problems.filter({ hasText: 'compile' }).first().waitFor();
     await wb.screenshot('editor-diagnostics');
+    await wb.runCommand('View: Hide Panel');
   });
 
   test('completion in dependsOn offers the other activities', async () => {

@@ -19,6 +19,7 @@ suite('UI: runs', () => {
     const labels = await wb.treeRows(RUNS_VIEW).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
     const order = labels.filter((l) => l.startsWith('Activity ')).map((l) => l.split(',')[0].replace('Activity ', ''));
     assert.deepStrictEqual(order.slice(0, 5), ['fetch', 'build', 'test', 'lint', 'publish']);
+    await wb.clearNotifications();
     await wb.screenshot('runs-view');
     await page.keyboard.press('Escape');
   });
@@ -43,8 +44,9 @@ suite('UI: runs', () => {
     await wb.openFile('flaky.orch.json');
     await wb.codeLens('Run orchestration').first().click();
     await wb.openContainer();
-    await wb.waitTreeRowLabel(RUNS_VIEW, /Run e2e\.flaky, failed/);
+    await wb.expandRow(await wb.waitTreeRowLabel(RUNS_VIEW, /Run e2e\.flaky, failed/));
     await wb.waitTreeRowLabel(RUNS_VIEW, /Activity flaky, e2e\.flaky · failed/);
+    await wb.clearNotifications();
     await wb.screenshot('runs-view-failed');
     const runRow = wb.treeRowByLabel(RUNS_VIEW, /^Run e2e\.flaky, /);
     await runRow.hover();

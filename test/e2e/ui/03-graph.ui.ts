@@ -19,6 +19,7 @@ suite('UI: graph', () => {
       await frame.locator(`g[data-id="${id}"][data-state="succeeded"]`).waitFor();
     }
     assert.strictEqual(await frame.locator('g[data-id]').count(), 5);
+    await wb.clearNotifications();
     await wb.screenshot('graph');
     await page.keyboard.press('Escape');
   });

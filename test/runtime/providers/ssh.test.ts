@@ -215,7 +215,12 @@ describe('ssh provider (against a real OpenSSH server)', function () {
       createReadStream(fifo, 'utf8').on('data', (chunk) => { text += chunk; }).on('end', () => resolve(text));
     });
     await t.logged((l) => l.line === 'started');
+    console.error('DBG started', Date.now());
+    void pending.then((r) => console.error('DBG result', JSON.stringify(r), Date.now()));
+    void terminated.then((r) => console.error('DBG terminated', r, Date.now()));
     await own.dispose?.();
+    console.error('DBG disposed', Date.now());
+    setTimeout(() => console.error(require('child_process').execSync('ps -eo pid,ppid,pgid,sid,stat,cmd | grep -E "sh -c|sleep|run.sh|sshd" | grep -v grep').toString()), 3000).unref();
     const result = await pending;
     assert.equal(result.kind, 'retry');
     assert.match((result as { error: string }).error, /the connection to web1 was lost while sh on web1 ran/);

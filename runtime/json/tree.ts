@@ -1,0 +1,142 @@
+/**
+ * JsonNode objects over a tape, made on demand. A node is made together with its siblings when its
+ * parent's `children` is first read, and is the same object on every later read, so a tree walked
+ * from the root and a node reached through the model (JsonTree.node) are one and the same. Values come
+ * from the document's plain value (one JSON.parse), so a leaf costs no string of its own; only keys
+ * are sliced from the text.
+ *
+ * Analysis of a valid definition makes almost no nodes; the editor features make the ones they touch.
+ */
+import type { JsonNode, JsonNodeType } from './node';
+import { ARRAY, kindCode, OBJECT, PROPERTY, STRING, TapeBuilder, type JsonTape } from './tape';
+
+export class JsonTree {
+  readonly root: TreeNode;
+  /** Nodes made so far, by entry; allocated with the first node below the root. */
+  private nodes: (TreeNode | undefined)[] | undefined;
+
+  constructor(readonly tape: JsonTape, readonly value: unknown) {
+    this.root = this.make(0, undefined, value);
+  }
+
+  /** The node of entry `i`, made (with its ancestors and their siblings) if it was not yet. */
+  node(i: number): TreeNode {
+    if (i === 0) return this.root;
+    const made = this.nodes?.[i];
+    if (made) return made;
+    if (i < 0 || i >= this.tape.count) throw new RangeError(`no entry ${i} in a tree of ${this.tape.count}`);
+    const parent = this.node(this.tape.parent[i]);
+    void parent.children;
+    return this.nodes![i]!;
+  }
+
+  /** The node of entry `i` if it was already made (never makes one). */
+  madeNode(i: number): TreeNode | undefined {
+    return i === 0 ? this.root : this.nodes?.[i];
+  }
+
+  /** Makes the children of `node`; called once per node by its `children` getter. */
+  makeChildren(node: TreeNode): JsonNode[] {
+    const tape = this.tape;
+    const c = node.index;
+    const end = tape.skip[c];
+    const kind = tape.kind[c];
+    const children: JsonNode[] = [];
+    if (kind === ARRAY) {
+      const items = Array.isArray(node.value) ? node.value : undefined;
+      let ordinal = 0;
+      for (let k = c + 1; k < end; k = tape.skip[k]) children.push(this.make(k, node, items ? items[ordinal++] : tape.plainValue(k)));
+    } else if (kind === OBJECT) {
+      for (let k = c + 1; k < end; k = tape.skip[k]) children.push(this.make(k, node, undefined));
+    } else if (kind === PROPERTY) {
+      const k = c + 1;
+      if (k < end) {
+        const key = tape.kind[k] === STRING ? tape.stringValue(k) : tape.leafValue(k);
+        children.push(this.make(k, node, key));
+        const v = tape.skip[k];
+        if (v < end) {
+          // The object's plain value holds the last of repeated keys: a shadowed one builds its own.
+          const object = node.parent?.value;
+          const own = tape.shadowed?.has(c) || typeof key !== 'string' || typeof object !== 'object' || object === null;
+          children.push(this.make(v, node, own ? tape.plainValue(v) : (object as Record<string, unknown>)[key]));
+        }
+      }
+    }
+    return children;
+  }
+
+  private make(i: number, parent: TreeNode | undefined, value: unknown): TreeNode {
+    const tape = this.tape;
+    const kind = tape.kind[i];
+    const start = tape.start[i];
+    const node = new TreeNode(this, i, tape.type(i), start, tape.end[i] - start, parent, value, kind === PROPERTY ? tape.aux[i] : undefined);
+    if (i !== 0) (this.nodes ??= new Array<TreeNode | undefined>(tape.count))[i] = node;
+    return node;
+  }
+}
+
+/** A JsonNode of a JsonTree: plain fields, except `children`, made on first read. */
+export class TreeNode implements JsonNode {
+  private made: JsonNode[] | undefined = undefined;
+
+  constructor(
+    readonly tree: JsonTree,
+    /** The node's entry in the tape. */
+    readonly index: number,
+    public type: JsonNodeType,
+    public offset: number,
+    public length: number,
+    public parent: JsonNode | undefined,
+    public value: unknown,
+    public colonOffset: number | undefined,
+  ) {}
+
+  get children(): JsonNode[] | undefined {
+    if (this.made === undefined && this.tree.tape.kind[this.index] <= PROPERTY) this.made = this.tree.makeChildren(this);
+    return this.made;
+  }
+}
+
+/** The tree a node belongs to, when it is a tree node. */
+export function treeOf(node: JsonNode | undefined): JsonTree | undefined {
+  return node instanceof TreeNode ? node.tree : undefined;
+}
+
+/**
+ * A tape of any JsonNode tree (jsonc-parser's, or one built by hand): the recovering parser's trees go
+ * through here, so that everything downstream reads one representation.
+ */
+export function tapeOfNodes(text: string, root: JsonNode, shadowed?: (property: JsonNode) => boolean): { tape: JsonTape; order: JsonNode[] } {
+  const builder = new TapeBuilder(text, 64);
+  const order: JsonNode[] = [];
+  const leafValues: unknown[] = [];
+  const marks = new Set<number>();
+  // Iterative, so that a deep tree cannot overflow the stack.
+  const stack: { node: JsonNode; parent: number; entry: number; next: number }[] = [];
+  const open = (node: JsonNode, parent: number) => {
+    const i = builder.add(kindCode(node.type), node.offset, parent);
+    builder.end[i] = node.offset + node.length;
+    builder.aux[i] = node.type === 'property' ? node.colonOffset ?? -1 : 0;
+    order.push(node);
+    if (node.type === 'object' || node.type === 'array' || node.type === 'property') {
+      if (node.type === 'property' && shadowed?.(node)) marks.add(i);
+      stack.push({ node, parent, entry: i, next: 0 });
+    } else {
+      leafValues[i] = node.value;
+      builder.skip[i] = i + 1;
+    }
+  };
+  open(root, -1);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const children = top.node.children ?? [];
+    if (top.next < children.length) {
+      open(children[top.next++], top.entry);
+      continue;
+    }
+    builder.skip[top.entry] = builder.count;
+    stack.pop();
+  }
+  leafValues.length = builder.count;
+  return { tape: builder.finish(marks.size ? marks : undefined, leafValues), order };
+}
