@@ -3,6 +3,7 @@
  * exporting a BenchSection (see ./section.ts) and add one line here.
  */
 import { analysisSection } from './analysis';
+import { engineSection } from './engine';
 import { layoutSection } from './layout';
 import { serverSection } from './server';
 import type { BenchSection } from './section';
@@ -11,4 +12,5 @@ export const sections: readonly BenchSection[] = [
   analysisSection,
   layoutSection,
   serverSection,
+  engineSection,
 ];

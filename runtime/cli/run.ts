@@ -14,7 +14,7 @@ function mainHelp(table: readonly Command[]): string {
   return [
     'Usage: orch <command> [options]',
     '',
-    'Validate, plan and draw orchestration definitions (*.orch.json).',
+    'Validate, plan, draw and run orchestration definitions (*.orch.json) on the embedded runtime.',
     '',
     'Commands:',
     ...table.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

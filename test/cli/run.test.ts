@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunEvent } from '../../runtime/engine/events';
@@ -18,9 +18,16 @@ const command: string[] = builtHasRun
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
+/** Attempt work folders (kept after a failed run, for resume) go inside the workspace, and with it. */
+function tempEnv(ws: TempWorkspace): Record<string, string> {
+  const dir = join(ws.root, 'tmp');
+  mkdirSync(dir, { recursive: true });
+  return { TMPDIR: dir };
+}
+
 function orch(ws: TempWorkspace, args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...command, ...args], { cwd: ws.root, env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...command, ...args], { cwd: ws.root, env: { ...process.env, ...env, ...tempEnv(ws), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
@@ -39,7 +46,7 @@ class BackgroundRun {
   private waiters: { match: (e: RunEvent) => boolean; resolve: (e: RunEvent) => void }[] = [];
 
   constructor(ws: TempWorkspace, args: string[]) {
-    this.child = spawn(process.execPath, [...command, ...args, '--json'], { cwd: ws.root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...command, ...args, '--json'], { cwd: ws.root, env: { ...process.env, ...tempEnv(ws), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     this.child.stderr!.setEncoding('utf8').on('data', (c: string) => { stderr += c; });

@@ -39,8 +39,10 @@ export const disposeCommand = defineCommand({
     const progress = createProgress(io, { json: flags.json });
     let providers;
     let handle: DisposeHandle;
+    let original = positionals[0];
     try {
       const { snapshot } = readRun(runPaths(dir));
+      original = snapshot.runId;
       providers = providersFor(lazyHostLookup(flags.dispose ? resolve(io.cwd, flags.dispose) : snapshot.definition.path, flags.defs.length ? flags.defs : snapshot.defs, io.cwd));
       handle = await disposeRun(dir, {
         providers, secrets: envSecretStore(io.env), cwd: io.cwd, concurrency, defs: flags.defs,
@@ -52,8 +54,8 @@ export const disposeCommand = defineCommand({
     }
     const { disposed, withoutCounterpart } = handle.disposal;
     progress.note(disposed.length
-      ? `disposing ${plural(disposed.length, 'unit')} of run ${positionals[0]}: ${disposed.slice(0, 10).join(', ')}${disposed.length > 10 ? ', …' : ''}`
-      : `nothing to dispose: no succeeded activity of run ${positionals[0]} has a dispose counterpart`);
+      ? `disposing ${plural(disposed.length, 'unit')} of run ${original}: ${disposed.slice(0, 10).join(', ')}${disposed.length > 10 ? ', …' : ''}`
+      : `nothing to dispose: no succeeded activity of run ${original} has a dispose counterpart`);
     if (withoutCounterpart.length) progress.note(`no dispose counterpart (left as they are): ${withoutCounterpart.slice(0, 10).join(', ')}${withoutCounterpart.length > 10 ? ', …' : ''}`);
     return followRun(io, handle, progress, providers);
   },

@@ -91,8 +91,10 @@ export function printRefusal(io: CliIo, error: RunRefusedError): number {
     const json = diagnostics.filter((d) => d.severity === 'error').map((d) => toJsonDiagnostic(d, view(doc.uri), view));
     io.stderr.write(textDiagnostics(json, palette));
     io.stderr.write(`the run was refused: ${displayPath(io.cwd, doc.uri)} has ${json.length === 1 ? 'an error' : `${json.length} errors`} (orch validate shows the same)\n`);
+  } else if (error.reason === 'state') {
+    io.stderr.write(`${error.problems.join('\n')}\n`);
   } else {
-    const what = { inactive: 'the definition is inactive', input: 'the input does not match the definition\'s schema', plan: 'the run cannot be planned', secrets: 'secrets are missing', state: 'the run is not in a state for this', invalid: 'the definition is invalid' }[error.reason];
+    const what = { inactive: 'the definition is inactive', input: 'the input does not match the definition\'s schema', plan: 'the run cannot be planned', secrets: 'secrets are missing', invalid: 'the definition is invalid' }[error.reason];
     io.stderr.write(`the run was refused: ${what}\n${error.problems.map((p) => `  ${p}`).join('\n')}\n`);
   }
   return ExitCode.problems;
