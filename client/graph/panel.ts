@@ -123,7 +123,6 @@ export class GraphPanel implements vscode.Disposable {
         }
         void this.onMessage(message).catch((error: unknown) => this.deps.log.error(`graph: ${error instanceof Error ? error.message : String(error)}`));
       }),
-      panel.onDidChangeViewState((e) => void vscode.commands.executeCommand('setContext', 'orch.graphFocused', e.webviewPanel.active)),
     ];
     panel.onDidDispose(() => {
       for (const s of subscriptions) s.dispose();
@@ -131,7 +130,6 @@ export class GraphPanel implements vscode.Disposable {
       this.ready = false;
       this.uri = undefined;
       this.lastGood = undefined;
-      void vscode.commands.executeCommand('setContext', 'orch.graphFocused', false);
     });
     if (!assets.script) this.deps.log.warn(`graph: ${join(context.extensionPath, 'dist', 'media', 'graph.js')} is missing; the panel cannot draw`);
   }

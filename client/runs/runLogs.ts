@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { watchPattern } from '../util/watchPattern';
 import { unitKey, type JournalEntry } from '../../runtime/engine/events';
 import { logFile, runPaths } from '../../runtime/engine/runFolder';
 import type { RunStore } from './runStore';
@@ -74,7 +75,7 @@ export class RunLogProvider implements vscode.TextDocumentContentProvider, vscod
       if (parsed.kind === 'attempt' && !record.live) {
         // Another process writes it: follow the file itself.
         const file = logFile(runPaths(record.dir), parsed.activityId, parsed.instance, parsed.attempt);
-        entry.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(join(file, '..')), file.split(/[\\/]/).pop()!));
+        entry.watcher = vscode.workspace.createFileSystemWatcher(watchPattern(dirname(file), basename(file)));
         const key = uri.toString();
         const mark = () => { this.dirty.add(key); this.touch(() => false); };
         entry.watcher.onDidChange(mark);

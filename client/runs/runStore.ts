@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { JournalEntry, RunEvent } from '../../runtime/engine/events';
 import { liveHolder, runPaths } from '../../runtime/engine/runFolder';
 import { runsFolderOf, runSettings } from '../config';
+import { watchPattern } from '../util/watchPattern';
 import { applyEvent, createRun, isFinished, markInterrupted, type RunChange, type RunView } from './runModel';
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -194,7 +195,7 @@ export class RunStore implements vscode.Disposable {
     const runsDir = runsFolderOf(folder);
     const key = folder.uri.toString();
     if (!this.watchers.has(key)) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runsDir), `*/${JOURNAL_FILE}`));
+      const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(runsDir, `*/${JOURNAL_FILE}`));
       const onJournal = (uri: vscode.Uri) => this.follow(folder, join(uri.fsPath, '..'));
       this.watchers.set(key, [
         watcher,

@@ -78,7 +78,8 @@ async function runInWorker(ctx: ProcessorContext, pool: WorkerPool, graceMs: num
         },
         exit: (description) => {
           healthy = false;
-          const report = [tail.text(), worker.rawTail.text()].filter(Boolean).join('\n');
+          splitters.stderr.end();
+          const report = tail.text();
           settle({ kind: 'retry', error: `the node worker running ${config.module} ${description}${report ? `\n${report}` : ''}` });
         },
       };

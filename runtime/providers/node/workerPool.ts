@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { FromWorker, ToWorker } from '../../node-provider/protocol';
-import { LineSplitter, LineTail } from '../shared/lineSplitter';
+import { LineSplitter } from '../shared/lineSplitter';
 import type { WorkerEntry } from './workerEntry';
 
 /** A worker process and the task it is running. */
@@ -8,8 +8,6 @@ export class NodeWorker {
   readonly child: ChildProcess;
   /** Receives the messages of the current task and the end of the process. */
   listener?: { message(message: FromWorker): void; exit(description: string): void };
-  /** Output the worker printed outside the IPC channel (Node's own crash report, native writes). */
-  readonly rawTail = new LineTail(20);
   exited = false;
 
   constructor(entry: WorkerEntry) {
@@ -17,11 +15,10 @@ export class NodeWorker {
     // Inside VS Code the runtime's Node is Electron: make the child a plain Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     this.child = fork(entry.script, [], { execArgv: entry.execArgv, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+    // Output outside the IPC channel (Node's own report of an uncaught exception, native writes,
+    // child processes) belongs to the current task, as id -1.
     for (const [stream, readable] of [['stdout', this.child.stdout], ['stderr', this.child.stderr]] as const) {
-      const lines = new LineSplitter((line) => {
-        this.rawTail.push(line);
-        this.listener?.message({ type: 'output', id: -1, stream, text: `${line}\n` });
-      });
+      const lines = new LineSplitter((line) => this.listener?.message({ type: 'output', id: -1, stream, text: `${line}\n` }));
       readable!.on('data', (chunk: Buffer) => lines.write(chunk));
       readable!.on('end', () => lines.end());
     }

@@ -77,11 +77,13 @@ export function buildRunScript(input: RunScriptInput): RunScript {
     'exec 3<&-',
     'wait "$pid"',
     'rc=$?',
+    // From here on stdout may be gone (a lost connection): the folder must still be removed.
+    "trap '' PIPE",
     'kill "$watchdog" 2>/dev/null',
     // What the command left running in its group goes with it, as locally.
     'if [ "$group" != "$pid" ] && kill -s 0 -- "$group" 2>/dev/null; then orch_stop; fi',
-    `printf '\\000ORCH-TRAILER-%s\\n' ${input.token}`,
-    'for f in outputs state; do if [ -f "$d/$f" ]; then wc -c < "$d/$f"; cat "$d/$f"; else echo -1; fi; done',
+    `printf '\\000ORCH-TRAILER-%s\\n' ${input.token} 2>/dev/null`,
+    'for f in outputs state; do if [ -f "$d/$f" ]; then wc -c < "$d/$f"; cat "$d/$f"; else echo -1; fi; done 2>/dev/null',
     'cd / && rm -rf -- "$d"',
     'exit "$rc"',
     '',

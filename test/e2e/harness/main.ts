@@ -76,7 +76,16 @@ async function inHostPhase(phase: Phase, server: CodeServer, browser: Browser, t
   const run = await runInHostSuite({ browser, server, workspace, extensionPath, testsModule, resultsFile, timeoutMs: 300_000 });
   writeFileSync(join(artifactsDir, `${phase}-console.log`), run.console.join('\n'));
   const ok = run.exitCode === 0 && !!run.results && run.results.failed === 0 && run.results.passed > 0;
-  return { phase, ok, detail: describeInHost(run), durationMs: run.durationMs, results: run.results };
+  // The suite prints its measurements; keep them in the summary.
+  const metrics: Record<string, number[]> = {};
+  for (const line of run.console) {
+    const activation = /activation took ([\d.]+) ms/.exec(line);
+    if (activation) (metrics.activationMs ??= []).push(Number(activation[1]));
+    const graph = /(graph\d+): on screen (\d+) ms after the message/.exec(line);
+    if (graph) (metrics[`${graph[1]}Ms`] ??= []).push(Number(graph[2]));
+  }
+  const detail = `${describeInHost(run)}${Object.keys(metrics).length ? `\nmetrics ${JSON.stringify(metrics)}` : ''}`;
+  return { phase, ok, detail, durationMs: run.durationMs, results: { ...run.results, metrics } };
 }
 
 async function uiPhase(server: CodeServer, browser: Browser, tmp: string): Promise<PhaseResult> {

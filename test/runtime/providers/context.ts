@@ -1,5 +1,6 @@
 /** A ProcessorContext for provider tests: real folders, recorded logs, an abort controller. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogStream, ProcessorContext, ProcessorResult } from '../../../runtime/engine/provider';
@@ -23,7 +24,22 @@ export function tempDir(prefix = 'orch-prov-'): string {
   return dir;
 }
 
+const fifos: string[] = [];
+
+/** A named pipe, for a test and a process to wait on each other by events. */
+export function fifo(): string {
+  const path = join(tempDir('orch-fifo-'), 'fifo');
+  execFileSync('mkfifo', [path]);
+  fifos.push(path);
+  return path;
+}
+
 export function removeTempDirs(): void {
+  // A side still blocked in open() (a failed test) must not keep the process alive: opening
+  // read-write never blocks and completes the other side's open.
+  for (const path of fifos.splice(0)) {
+    try { closeSync(openSync(path, 'r+')); } catch { /* already gone */ }
+  }
   for (const dir of roots.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 

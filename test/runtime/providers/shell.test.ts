@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, openSync, closeSync, writeFileSync, writeSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createShellProvider } from '../../../runtime/providers/shell/shellProvider';
-import { isAlive, makeContext, outputsOf, removeTempDirs, tempDir, timeoutError } from './context';
+import { fifo, isAlive, makeContext, outputsOf, removeTempDirs, tempDir, timeoutError } from './context';
 
 const node = process.execPath;
 const shell = createShellProvider({ graceMs: 300 });
@@ -123,20 +124,16 @@ describe('shell provider', () => {
   });
 
   it('streams stdout and stderr as lines while the process runs, in order, flushing a last partial line', async () => {
-    const dir = tempDir();
-    const fifo = join(dir, 'go');
-    execFileSync('mkfifo', [fifo]);
+    const go = fifo();
     const t = makeContext({
       provider: 'shell',
-      config: { command: 'sh', args: ['-c', 'echo one; echo two; echo warn >&2; read x < "$0"; printf "three\\nfour"', fifo] },
+      config: { command: 'sh', args: ['-c', 'echo one; echo two; echo warn >&2; read x < "$0"; printf "three\\nfour"', go] },
     });
     const running = shell.execute(t.ctx);
     await t.logged((l) => l.line === 'two');
     await t.logged((l) => l.line === 'warn');
     assert.ok(!t.logs.some((l) => l.line === 'three'), 'the process is still blocked on the fifo');
-    const fd = openSync(fifo, 'w');
-    writeSync(fd, 'go\n');
-    closeSync(fd);
+    await writeFile(go, 'go\n');
     assert.equal((await running).kind, 'complete');
     assert.deepEqual(t.lines('stdout'), ['one', 'two', 'three', 'four']);
     assert.deepEqual(t.lines('stderr'), ['warn']);
