@@ -36,6 +36,11 @@ export async function prepareAttemptFiles(ctx: ProcessorContext): Promise<Attemp
   return files;
 }
 
+/** The inputs file may hold secrets: it lives only while the process runs, never past the attempt. */
+export async function removeInputsFile(files: AttemptFiles): Promise<void> {
+  await rm(files.inputs, { force: true });
+}
+
 export async function readAttemptFiles(files: AttemptFiles): Promise<AttemptReadBack> {
   const read: AttemptReadBack = { outputs: {} };
   const outputsText = await readOptional(files.outputs);
@@ -46,6 +51,9 @@ export async function readAttemptFiles(files: AttemptFiles): Promise<AttemptRead
   }
   const state = await readOptional(files.state);
   if (state !== undefined) read.state = parseStateText(state);
+  // Read back, they live on in memory and (redacted) in the journal; a copy on disk could hold a
+  // secret the program echoed into them.
+  await Promise.all([rm(files.outputs, { force: true }), rm(files.state, { force: true })]);
   return read;
 }
 

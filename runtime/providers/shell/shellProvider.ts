@@ -9,7 +9,7 @@ import { inputEnv } from '../shared/inputEnv';
 import { LineSplitter, LineTail } from '../shared/lineSplitter';
 import { orchAttemptEnv, orchFileEnv } from '../shared/orchEnv';
 import { parseProcessConfig } from '../shared/processConfig';
-import { prepareAttemptFiles, readAttemptFiles } from './attemptFiles';
+import { prepareAttemptFiles, readAttemptFiles, removeInputsFile } from './attemptFiles';
 import { spawnTree } from './processTree';
 
 export interface ShellProviderOptions {
@@ -65,6 +65,7 @@ async function runLocal(ctx: ProcessorContext, graceMs: number, baseEnv: NodeJS.
     end = await tree.done;
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
+    await removeInputsFile(files);
   }
   stdout.end();
   stderr.end();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createShellProvider } from '../../../runtime/providers/shell/shellProvider';
@@ -227,11 +227,13 @@ describe('shell provider', () => {
     assert.ok(t.lines('info').some((l) => /ORCH_INPUT_BIG is not set/.test(l)));
   });
 
-  it('writes the inputs file readable by its owner only', async () => {
-    const t = makeContext({ provider: 'shell', inputs: { token: 's3cret' }, config: { command: 'true' } });
-    await shell.execute(t.ctx);
-    const mode = execFileSync('stat', ['-c', '%a', join(t.ctx.workDir, 'inputs.json')]).toString().trim();
-    assert.equal(mode, '600');
-    rmSync(join(t.ctx.workDir, 'inputs.json'));
+  it('keeps the inputs file owner-only while the process runs, and removes it and the outputs after', async () => {
+    const t = makeContext({ provider: 'shell', inputs: { token: 's3cret' }, config: {
+      command: 'sh', args: ['-c', 'stat -c "mode=%a" "$ORCH_INPUTS_FILE"; echo "{\\"seen\\":true}" > "$ORCH_OUTPUTS_FILE"'],
+    } });
+    assert.deepEqual(await shell.execute(t.ctx), { kind: 'complete', outputs: { seen: true } });
+    assert.deepEqual(t.lines('stdout'), ['mode=600']);
+    assert.equal(existsSync(join(t.ctx.workDir, 'inputs.json')), false, 'inputs may hold secrets: gone after the attempt');
+    assert.equal(existsSync(join(t.ctx.workDir, 'outputs')), false, 'outputs were read back: gone after the attempt');
   });
 });
