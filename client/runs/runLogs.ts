@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { watchPattern } from '../util/watchPattern';
+import { journalEntryProblem } from '../../runtime/engine/entryCheck';
 import { unitKey, type JournalEntry } from '../../runtime/engine/events';
 import { logFile, runPaths } from '../../runtime/engine/runFolder';
 import type { RunStore } from './runStore';
@@ -107,8 +108,11 @@ export class RunLogProvider implements vscode.TextDocumentContentProvider, vscod
     let start: number | undefined;
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
-      let entry: JournalEntry;
-      try { entry = JSON.parse(line) as JournalEntry; } catch { lines.push('(a damaged journal line)'); continue; }
+      let raw: unknown;
+      try { raw = JSON.parse(line); } catch { lines.push('(a damaged journal line: not JSON)'); continue; }
+      const problem = journalEntryProblem(raw);
+      if (problem) { lines.push(`(a damaged journal line: ${problem})`); continue; }
+      const entry = raw as JournalEntry;
       start ??= entry.time;
       const at = `+${formatDuration(entry.time - start) || '0 ms'}`.padEnd(12);
       lines.push(`${new Date(entry.time).toISOString()} ${at} ${describe(entry)}`);

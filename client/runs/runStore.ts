@@ -1,16 +1,19 @@
 /**
  * Every run the Runs view shows, per workspace folder: live runs of this window (events from their
  * RunHandle, no file reads), and the history in the runs folder (journals read once, then followed
- * incrementally while another process, such as the `orch` CLI, appends to them). No polling: a
- * FileSystemWatcher on the runs folder says when a journal appears, grows or goes away.
+ * incrementally while another process, such as the `orch` CLI, appends to them). No polling: file
+ * events (VS Code's FileSystemWatcher and, for immediacy, fs.watch) say when a journal appears, grows
+ * or goes away.
  */
 import * as vscode from 'vscode';
 import { open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { journalEntryProblem } from '../../runtime/engine/entryCheck';
 import type { JournalEntry, RunEvent } from '../../runtime/engine/events';
 import { liveHolder, runPaths } from '../../runtime/engine/runFolder';
 import { runsFolderOf, runSettings } from '../config';
 import { watchPattern } from '../util/watchPattern';
+import { RunsFolderFollower } from './runsFolderFollower';
 import { applyEvent, createRun, isFinished, markInterrupted, type RunChange, type RunView } from './runModel';
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -40,6 +43,7 @@ export interface LogNotice { runId: string; activityId: string; instance?: numbe
 export class RunStore implements vscode.Disposable {
   private readonly records = new Map<string, RunRecord>();
   private readonly watchers = new Map<string, vscode.Disposable[]>();
+  private readonly followers = new Map<string, RunsFolderFollower>();
   private readonly reading = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<StoreChange>();
   private readonly finished = new vscode.EventEmitter<RunRecord>();
@@ -183,6 +187,7 @@ export class RunStore implements vscode.Disposable {
     const key = folder.uri.toString();
     for (const d of this.watchers.get(key) ?? []) d.dispose();
     this.watchers.delete(key);
+    this.followers.delete(key);
     for (const record of this.all()) {
       if (record.folder.uri.toString() === key && !record.live) {
         this.records.delete(record.view.runId);
@@ -197,11 +202,17 @@ export class RunStore implements vscode.Disposable {
     if (!this.watchers.has(key)) {
       const watcher = vscode.workspace.createFileSystemWatcher(watchPattern(runsDir, `*/${JOURNAL_FILE}`));
       const onJournal = (uri: vscode.Uri) => this.follow(folder, join(uri.fsPath, '..'));
+      const follower = new RunsFolderFollower(runsDir, folder.uri.fsPath, {
+        journal: (dir) => { void this.follow(folder, dir); },
+        mayGrow: (dir) => { const record = this.all().find((r) => r.dir === dir); return !record || !isFinished(record.view.state); },
+      });
+      this.followers.set(key, follower);
       this.watchers.set(key, [
         watcher,
         watcher.onDidCreate(onJournal),
         watcher.onDidChange(onJournal),
         watcher.onDidDelete((uri) => this.forget(join(uri.fsPath, '..'))),
+        follower,
       ]);
     }
     let names: string[];
@@ -257,11 +268,15 @@ export class RunStore implements vscode.Disposable {
     if (end === -1) return;
     const consumed = Buffer.byteLength(text.slice(0, end + 1), 'utf8');
     const entries: JournalEntry[] = [];
+    let damage: string | undefined;
     for (const line of text.slice(0, end).split('\n')) {
       if (!line.trim()) continue;
-      try { entries.push(JSON.parse(line) as JournalEntry); } catch {
-        if (record) record.problem = 'the journal has a damaged line';
-      }
+      // A line of the wrong shape is skipped like a damaged one: its ids would become keys and paths.
+      let entry: unknown;
+      try { entry = JSON.parse(line); } catch { entry = undefined; }
+      const problem = entry === undefined ? 'a line is not JSON' : journalEntryProblem(entry);
+      if (problem === undefined) entries.push(entry as JournalEntry);
+      else damage ??= `the journal has a damaged line (${problem})`;
     }
     if (!record) {
       const first = entries[0];
@@ -271,15 +286,18 @@ export class RunStore implements vscode.Disposable {
       }
       if (this.all().some((r) => r.dir === dir)) return; // created meanwhile by a live run
       record = { view: createRun(first), folder, dir, live: false, startedHere: false, bytesRead: 0 };
+      if (damage) record.problem = damage;
       this.records.set(first.runId, record);
       record.bytesRead = from + consumed;
       for (const entry of entries.slice(1)) applyEvent(record.view, entry);
       this.settleIfOrphaned(record);
+      if (isFinished(record.view.state)) this.followers.get(folder.uri.toString())?.release(dir);
       this.changed.fire({ kind: 'added', record });
       if (isFinished(record.view.state) && from > 0) this.finished.fire(record);
       return;
     }
     record.bytesRead = from + consumed;
+    if (damage) record.problem = damage;
     const wasFinished = isFinished(record.view.state);
     const wasInterrupted = record.view.state === 'interrupted';
     if (wasInterrupted) record.view.state = 'running'; // a resume by another process appends run.resumed
@@ -291,7 +309,10 @@ export class RunStore implements vscode.Disposable {
     }
     if (this.settleIfOrphaned(record) !== wasInterrupted) total.run = true;
     if (total.run || total.activities.size) this.changed.fire({ kind: 'changed', record, change: total });
-    if (!wasFinished && isFinished(record.view.state)) this.finished.fire(record);
+    if (!wasFinished && isFinished(record.view.state)) {
+      this.followers.get(folder.uri.toString())?.release(dir);
+      this.finished.fire(record);
+    }
   }
 
   /** A run left `running` by a process that is gone was interrupted. Returns whether it is now interrupted. */

@@ -23,6 +23,25 @@ export function newRequestId(): string {
   return `${Date.now().toString(36)}-${process.pid}-${Math.floor(Math.random() * 0x100000).toString(36)}`;
 }
 
+const REQUEST_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The request in `raw`, or why it is not one. */
+export function controlRequest(raw: unknown, id: string): ControlRequest | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'not a JSON object';
+  const r = raw as Record<string, unknown>;
+  if (r.kind === 'cancel') {
+    if (r.reason !== undefined && typeof r.reason !== 'string') return '"reason" must be a string';
+    if (r.graceMs !== undefined && !(typeof r.graceMs === 'number' && Number.isFinite(r.graceMs) && r.graceMs >= 0)) return '"graceMs" must be a number >= 0';
+    return { id, kind: 'cancel', reason: (r.reason as string | undefined) ?? 'cancelled', ...(r.graceMs !== undefined ? { graceMs: r.graceMs as number } : {}) };
+  }
+  if (r.kind === 'complete') {
+    if (typeof r.target !== 'string') return '"target" must be a string';
+    if (typeof r.outputs !== 'object' || r.outputs === null || Array.isArray(r.outputs)) return '"outputs" must be a JSON object';
+    return { id, kind: 'complete', target: r.target, outputs: r.outputs as Record<string, unknown> };
+  }
+  return '"kind" must be cancel or complete';
+}
+
 function writeAtomically(dir: string, name: string, value: unknown): void {
   const temporary = join(dir, `.tmp-${name}`);
   writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });
@@ -63,20 +82,30 @@ export class ControlWatcher {
           if (!this.watcher) return;
           this.seen.add(name);
           const path = join(this.dir, name);
-          let request: ControlRequest;
+          // The answer is named after the request file, never after what the file says: its id
+          // could otherwise aim the response anywhere (`../../x`).
+          const id = name.slice(0, -REQUEST.length);
+          // `.tmp-` files are requests still being written (renamed into place when whole).
+          if (!REQUEST_ID.test(id)) continue;
+          let raw: unknown;
           try {
-            request = JSON.parse(readFileSync(path, 'utf8')) as ControlRequest;
+            raw = JSON.parse(readFileSync(path, 'utf8'));
             unlinkSync(path);
           } catch {
             continue;
           }
+          const request = controlRequest(raw, id);
           let response: ControlResponse;
-          try {
-            response = await this.handle(request);
-          } catch (error) {
-            response = { ok: false, message: error instanceof Error ? error.message : String(error) };
+          if (typeof request === 'string') {
+            response = { ok: false, message: `malformed control request: ${request}` };
+          } else {
+            try {
+              response = await this.handle(request);
+            } catch (error) {
+              response = { ok: false, message: error instanceof Error ? error.message : String(error) };
+            }
           }
-          try { writeAtomically(this.dir, `${request.id}${RESPONSE}`, response); } catch { /* the requester times out and says so */ }
+          try { writeAtomically(this.dir, `${id}${RESPONSE}`, response); } catch { /* the requester times out and says so */ }
         }
       } while (this.rescan);
     } finally {

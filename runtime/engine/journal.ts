@@ -6,6 +6,7 @@
  * by a crash is dropped, and `truncateTorn` removes it before anything is appended after it.
  */
 import { closeSync, fdatasync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { journalEntryProblem } from './entryCheck';
 import type { JournalEntry } from './events';
 
 export class JournalWriter {
@@ -99,6 +100,10 @@ export function parseJournal(buffer: Buffer, path = 'journal'): JournalContents 
       if (last) return { entries, validBytes: start, torn: text };
       throw new JournalCorruptError(path, line, 'a line is not an event');
     }
+    // Whole JSON with the wrong shape is damage, not a torn write (which never parses): refused
+    // wherever it is, since its ids would become object keys and file paths.
+    const problem = journalEntryProblem(entry);
+    if (problem) throw new JournalCorruptError(path, line, problem);
     // A complete object whose newline never reached the disk is kept; the repair adds the newline.
     if (newline === -1) return { entries: [...entries, entry as JournalEntry], validBytes: buffer.length, torn: '' };
     entries.push(entry as JournalEntry);

@@ -79,7 +79,9 @@ export function replay(entries: readonly JournalEntry[]): RunSnapshot {
 }
 
 export function initialSnapshot(started: Extract<JournalEntry, { type: 'run.started' }>): RunSnapshot {
-  const activities: Record<string, ActivitySnapshot> = {};
+  // Without a prototype: `__proto__` and `constructor` are valid activity ids, and a key of this map
+  // must never reach (or answer for) Object.prototype.
+  const activities: Record<string, ActivitySnapshot> = Object.create(null) as Record<string, ActivitySnapshot>;
   for (const a of started.activities) {
     const snapshot: ActivitySnapshot = { id: a.id, type: a.type, dependsOn: a.dependsOn, when: a.when, state: 'pending', attempt: 0 };
     if (a.discriminator !== undefined) snapshot.discriminator = a.discriminator;

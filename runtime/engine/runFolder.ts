@@ -11,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { findWorkspaceRoot } from '../cli/workspace';
 import type { ActivityState, RunState } from './events';
 import { unitKey } from './events';
+import { isRunId } from './entryCheck';
+import { readJournal } from './journal';
+import { countStates, replay } from './replay';
 
 export interface RunPaths {
   dir: string;
@@ -54,6 +57,8 @@ export function newRunId(now: number): string {
 
 /** Creates a new run's folder; refuses to reuse one. */
 export function createRunFolder(runsDir: string, runId: string): RunPaths {
+  // The id names the folder and the attempts' work folder (removed recursively after success).
+  if (!isRunId(runId)) throw new Error(`'${runId}' is not a valid run id (one folder name: letters, digits, _ . -, not starting with .)`);
   const paths = runPaths(resolve(runsDir, runId));
   mkdirSync(resolve(runsDir), { recursive: true });
   try {
@@ -158,12 +163,48 @@ export function writeSummary(paths: RunPaths, summary: RunSummary): void {
   renameSync(temporary, paths.summary);
 }
 
+/** run.json, when it is there and has the shape of a summary (it is a file anyone may have edited). */
 export function readSummary(paths: RunPaths): RunSummary | undefined {
   try {
-    return JSON.parse(readFileSync(paths.summary, 'utf8')) as RunSummary;
+    const value: unknown = JSON.parse(readFileSync(paths.summary, 'utf8'));
+    return isRunSummary(value) ? value : undefined;
   } catch {
     return undefined;
   }
+}
+
+const RUN_STATES = new Set(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+function isRunSummary(value: unknown): value is RunSummary {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const s = value as Record<string, unknown>;
+  const d = s.definition as Record<string, unknown> | undefined;
+  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const opt = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+  return isRunId(s.runId) && typeof d === 'object' && d !== null && typeof d.type === 'string' && typeof d.path === 'string'
+    && typeof s.state === 'string' && RUN_STATES.has(s.state) && num(s.startedAt) && num(s.activities)
+    && opt(s.finishedAt, num) && opt(s.durationMs, num) && opt(s.error, (v) => typeof v === 'string')
+    && opt(s.disposeOf, isRunId) && opt(s.disposedBy, (v) => Array.isArray(v) && v.every(isRunId))
+    && opt(s.counts, (v) => typeof v === 'object' && v !== null && Object.values(v).every(num));
+}
+
+/** A summary rebuilt from the journal, for a run whose run.json is missing or damaged. Throws when the journal is unreadable too. */
+export function summaryFromJournal(paths: RunPaths): RunSummary {
+  const { entries } = readJournal(paths.journal);
+  if (!entries.length) throw new Error(`${paths.journal} has no entries`);
+  const run = replay(entries);
+  return {
+    runId: run.runId,
+    definition: { type: run.definition.type, path: run.definition.path },
+    state: run.state,
+    startedAt: run.startedAt,
+    ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
+    ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
+    counts: countStates(run),
+    activities: Object.keys(run.activities).length,
+    ...(run.disposeOf !== undefined ? { disposeOf: run.disposeOf } : {}),
+    ...(run.error !== undefined ? { error: run.error } : {}),
+  };
 }
 
 /** A run's summary with its liveness applied: `running` without a live process is `interrupted`. */
@@ -173,14 +214,27 @@ export function currentSummary(paths: RunPaths): RunSummary | undefined {
   return summary;
 }
 
-/** Every run in `runsDir`, newest first. */
-export function listRuns(runsDir: string): { paths: RunPaths; summary: RunSummary }[] {
+/**
+ * Every run in `runsDir`, newest first. A folder with a journal but no readable run.json is listed
+ * from its journal; one that cannot be read at all is reported to `onDamaged`, never dropped unsaid.
+ */
+export function listRuns(runsDir: string, onDamaged?: (dir: string, reason: string) => void): { paths: RunPaths; summary: RunSummary }[] {
   let names: string[];
   try { names = readdirSync(runsDir); } catch { return []; }
   const runs: { paths: RunPaths; summary: RunSummary }[] = [];
   for (const name of names) {
     const paths = runPaths(join(runsDir, name));
-    const summary = currentSummary(paths);
+    let summary = currentSummary(paths);
+    if (!summary && existsSync(paths.journal)) {
+      try {
+        summary = summaryFromJournal(paths);
+        if (summary.state === 'running' && !liveHolder(paths)) summary = { ...summary, state: 'interrupted' };
+      } catch (error) {
+        onDamaged?.(paths.dir, error instanceof Error ? error.message : String(error));
+      }
+    } else if (!summary && existsSync(paths.summary)) {
+      onDamaged?.(paths.dir, `${paths.summary} is not a run summary and there is no journal`);
+    }
     if (summary) runs.push({ paths, summary });
   }
   return runs.sort((a, b) => b.summary.startedAt - a.summary.startedAt || (a.summary.runId < b.summary.runId ? 1 : -1));

@@ -3,7 +3,8 @@
  * watcher, wired together, and torn down in the right order when the run finishes (everything
  * journaled and delivered, then the summary, then the lock).
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from './clock';
 import { ControlWatcher, type ControlRequest, type ControlResponse } from './control';
 import { Emitter, type EventSource, type Listener, type ListenerErrorReporter } from './emitter';
@@ -176,6 +177,8 @@ export function openSession(spec: SessionSpec): RunHandle {
     return completed;
   };
 
+  // A process killed mid-attempt left its attempts' inputs files (which may hold secrets) behind.
+  if (spec.restored) scrubInputsFiles(spec.workRoot);
   if (spec.started) outbox.record(spec.started);
   else if (spec.restored) outbox.record({ type: 'run.resumed', pid: process.pid, resume: spec.restored.resumes + 1, concurrency: spec.plan.concurrency });
   try { writeSummary(spec.paths, summary('running')); } catch { /* listings fall back on the journal */ }
@@ -203,4 +206,17 @@ export function openSession(spec: SessionSpec): RunHandle {
     complete,
     snapshot: () => snapshot!,
   };
+}
+
+/** Removes `<workRoot>/<unit>/attempt-<n>/inputs.json` files; the rest of the work folders stays for the dependents. */
+export function scrubInputsFiles(workRoot: string): void {
+  let units: string[];
+  try { units = readdirSync(workRoot); } catch { return; }
+  for (const unit of units) {
+    let attempts: string[];
+    try { attempts = readdirSync(join(workRoot, unit)); } catch { continue; }
+    for (const attempt of attempts) {
+      try { rmSync(join(workRoot, unit, attempt, 'inputs.json'), { force: true }); } catch { /* best effort */ }
+    }
+  }
 }

@@ -35,7 +35,7 @@ export const runsCommand = defineCommand({
   async run({ flags }, io) {
     const runsDir = runsDirOf(io, flags['runs-dir']);
     const limit = parsePositiveInt(flags.limit, 'limit');
-    const runs = listRuns(runsDir).slice(0, limit ?? Infinity);
+    const runs = listRuns(runsDir, (dir, reason) => io.stderr.write(`orch runs: skipped ${displayPath(io.cwd, dir)}: ${reason}\n`)).slice(0, limit ?? Infinity);
     if (flags.json) {
       io.stdout.write(JSON.stringify(runs.map((r) => ({ ...r.summary, runDir: r.paths.dir })), null, 2) + '\n');
       return ExitCode.ok;

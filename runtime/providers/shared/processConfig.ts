@@ -26,6 +26,7 @@ export function parseProcessConfig(config: Record<string, unknown> | undefined, 
     }
   }
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) return { error: `${where}: "cwd" must be a non-empty string` };
+  if (typeof cwd === 'string' && cwd.includes('\0')) return { error: `${where}: "cwd" contains a NUL character` };
   const parsedEnv = configEnv(env);
   if ('error' in parsedEnv) return { error: `${where}: ${parsedEnv.error}` };
   return { command, args: list, cwd: cwd as string | undefined, env: parsedEnv.vars };

@@ -37,6 +37,9 @@ export interface RunScriptInput {
 
 export function buildRunScript(input: RunScriptInput): RunScript {
   if (!/^[0-9a-f]{8,64}$/.test(input.token)) throw new Error('invalid token');
+  // sh silently drops NUL bytes (bash refuses the script): a value holding one cannot arrive intact.
+  const nul = nulBearing(input);
+  if (nul) throw new Error(`${nul} contains a NUL character, which a remote shell script cannot carry`);
   const grace = Math.max(0.1, Math.round(input.graceSeconds * 10) / 10).toFixed(1);
   const lines = [
     `# ${input.header.replace(/[\r\n]/g, ' ')}`,
@@ -94,6 +97,18 @@ export function buildRunScript(input: RunScriptInput): RunScript {
   // Wrapped in /bin/sh -c '...' so that any login shell (bash, zsh, fish, csh) passes it on untouched.
   const command = `/bin/sh -c 'd=${dir}; mkdir -m 700 -- "$d" || exit 70; head -c ${size} > "$d/run.sh" || exit 70; exec /bin/sh "$d/run.sh" "$d"'`;
   return { script, command, trailerMarker: `\u0000ORCH-TRAILER-${input.token}\n` };
+}
+
+function nulBearing(input: RunScriptInput): string | undefined {
+  if (input.header.includes('\0')) return 'the script header';
+  if (input.inputsJson.includes('\0')) return 'the inputs';
+  if (input.state?.includes('\0')) return 'the Schedule state';
+  if (input.cwd?.includes('\0')) return 'config.cwd';
+  if (input.command.includes('\0')) return 'config.command';
+  const arg = input.args.findIndex((a) => a.includes('\0'));
+  if (arg !== -1) return `config.args[${arg}]`;
+  const env = Object.entries(input.env).find(([, v]) => v.includes('\0'));
+  return env ? `the environment variable ${env[0]}` : undefined;
 }
 
 /** The command that only removes the attempt's folder (after a failure or an abort). */

@@ -29,8 +29,8 @@ describe('engine: journal', () => {
 
   it('drops a torn last line, repairs the file, and refuses a damaged middle line', () => {
     const path = join(ws.dir, 'journal.jsonl');
-    const a = JSON.stringify({ type: 'run.started', seq: 1 });
-    const b = JSON.stringify({ type: 'activity.pending', seq: 2 });
+    const a = JSON.stringify({ type: 'run.started', seq: 1, time: 1, runId: 'r1', journalVersion: 1, definition: { type: 't', path: 'p', hash: 'h' }, input: {}, concurrency: 1, activities: [{ id: 'x', type: 't', dependsOn: [], when: 'success' }], defs: [], pid: 1 });
+    const b = JSON.stringify({ type: 'activity.pending', seq: 2, time: 2, runId: 'r1', activityId: 'x', reason: 'resume' });
     writeFileSync(path, `${a}\n${b}\n{"type":"activity.sta`);
     const contents = readJournal(path);
     assert.equal(contents.entries.length, 2);

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inputEnv, inputEnvName } from '../../../runtime/providers/shared/inputEnv';
 import { LineSplitter } from '../../../runtime/providers/shared/lineSplitter';
 import { parseOutputsFile, parseStateText, stateText } from '../../../runtime/providers/shared/outputsFile';
@@ -71,6 +74,44 @@ describe('provider helpers', () => {
       const nasty = ["it's", '$(id)', '`id`', '"; rm -rf /; "', 'a\nb', '\\', "''", '$HOME ${x} !!', 'ünï'];
       const out = execFileSync('sh', ['-c', `printf '%s\\0' ${nasty.map(shQuote).join(' ')}`]).toString();
       assert.deepEqual(out.split('\0').slice(0, -1), nasty);
+    });
+
+    it('runs hostile values through sh byte for byte: args, environment, cwd and inputs', async () => {
+      const nasty = ["it's", '$(touch pwned)', '`touch pwned`', '"; touch pwned; "', 'a\nb\r\nc', '\\', "''", '$HOME ${x} !!', 'ünï', '-n', 'x'.repeat(100_000)];
+      const root = mkdtempSync(join(tmpdir(), 'orch-script-'));
+      try {
+        const cwd = join(root, "we'ird $(dir)\n");
+        mkdirSync(cwd);
+        const d = join(root, 'd');
+        mkdirSync(d);
+        const env = Object.fromEntries(nasty.map((v, i) => [`ORCH_INPUT_V${i}`, v]));
+        const run = buildRunScript({
+          token: 'abcdef0123456789', header: "run $(x) 'a'", inputsJson: JSON.stringify({ v: nasty }), state: nasty.join('|'), env, cwd,
+          command: 'sh', args: ['-c', 'printf "%s\\0" "$@"; env | grep -c ^ORCH_INPUT_V >&2; pwd >&2; cat "$ORCH_INPUTS_FILE" "$ORCH_STATE_FILE" >&2', 'sh', ...nasty], graceSeconds: 1,
+        });
+        writeFileSync(join(d, 'run.sh'), run.script);
+        // stdin stays open while the command runs, as an ssh channel's does (its end means "stop").
+        const child = spawn('sh', [join(d, 'run.sh'), d], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on('data', (c: Buffer) => out.push(c));
+        child.stderr.on('data', (c: Buffer) => err.push(c));
+        const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        const result = { status, stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+        assert.equal(result.status, 0, result.stderr.toString().slice(0, 500));
+        const stdout = result.stdout.toString();
+        const printed = stdout.slice(0, stdout.indexOf(run.trailerMarker)).split('\0').slice(0, -1);
+        assert.deepEqual(printed, nasty);
+        const stderr = result.stderr.toString();
+        assert.ok(stderr.startsWith(`${nasty.length}\n${cwd}\n${JSON.stringify({ v: nasty })}\n${nasty.join('|')}`));
+        assert.equal(existsSync(join(root, 'pwned')) || existsSync(join(cwd, 'pwned')), false);
+        assert.equal(existsSync(d), false, 'the script removes its folder');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+      for (const bad of [{ cwd: 'a\0b' }, { args: ['\0'] }, { state: 's\0' }, { env: { A: '\0' } }]) {
+        assert.throws(() => buildRunScript({ token: 'abcdef0123456789', header: '', inputsJson: '{}', env: {}, command: 'x', args: [], graceSeconds: 1, ...bad }), /NUL/);
+      }
     });
 
     it('is valid sh, and wraps its command for any login shell', () => {
