@@ -44,6 +44,8 @@ export class RunStore implements vscode.Disposable {
   private readonly records = new Map<string, RunRecord>();
   private readonly watchers = new Map<string, vscode.Disposable[]>();
   private readonly followers = new Map<string, RunsFolderFollower>();
+  /** Live listeners of this window not yet bound to their run (its run.started is on the way). */
+  private pendingLive = 0;
   private readonly reading = new Map<string, Promise<void>>();
   private readonly changed = new vscode.EventEmitter<StoreChange>();
   private readonly finished = new vscode.EventEmitter<RunRecord>();
@@ -119,6 +121,9 @@ export class RunStore implements vscode.Disposable {
   liveListener(folder: vscode.WorkspaceFolder, runsDir: string | undefined): { listener: (event: RunEvent) => void; dispose(): void } {
     let record: RunRecord | undefined;
     let disposed = false;
+    let pending = true;
+    this.pendingLive++;
+    const bound = () => { if (pending) { pending = false; this.pendingLive--; } };
     const listener = (event: RunEvent) => {
       if (disposed) return;
       if (event.type === 'activity.log') {
@@ -128,10 +133,12 @@ export class RunStore implements vscode.Disposable {
       if (!record) {
         const existing = this.records.get(event.runId);
         if (existing) {
+          bound();
           record = existing;
           record.live = true;
           record.startedHere = true;
         } else if (event.type === 'run.started' && runsDir) {
+          bound();
           record = { view: createRun(event), folder, dir: join(runsDir, event.runId), live: true, startedHere: true, bytesRead: 0 };
           this.records.set(event.runId, record);
           this.changed.fire({ kind: 'added', record });
@@ -150,6 +157,7 @@ export class RunStore implements vscode.Disposable {
       listener,
       dispose: () => {
         disposed = true;
+        bound();
         if (record) record.live = false;
       },
     };
@@ -285,6 +293,9 @@ export class RunStore implements vscode.Disposable {
         return;
       }
       if (this.all().some((r) => r.dir === dir)) return; // created meanwhile by a live run
+      // The file event of a run this window is starting can beat the engine's run.started event: leave
+      // the record to the live listener, which shows it as started here.
+      if (this.pendingLive > 0 && liveHolder(runPaths(dir))?.pid === process.pid) return;
       record = { view: createRun(first), folder, dir, live: false, startedHere: false, bytesRead: 0 };
       if (damage) record.problem = damage;
       this.records.set(first.runId, record);
