@@ -39,6 +39,21 @@ function loadSchema(): Record<string, unknown> {
 
 const sleep = (msToWait: number) => new Promise((r) => setTimeout(r, msToWait));
 
+/**
+ * CPU milliseconds the server process has used so far (every thread, so its GC counts), from
+ * /proc/<pid>/stat: load on the machine stretches wall-clock round trips, not this. Linux only.
+ */
+function serverCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // The fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+  if (!fields) return undefined;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux this runs on (the kernel reports CPU times in these ticks). */
+const CLOCK_TICKS = 100;
+
 /** The id with the most references (dependsOn and sources), and how many. */
 function mostUsedId(workload: Workload): { id: string; uses: number } {
   const counts = new Map<string, number>();
@@ -54,6 +69,8 @@ interface SizeResult {
   size: number;
   open: Samples;
   keystroke: Samples;
+  /** Server CPU per keystroke (total over the measured keystrokes and the pauses between them, averaged). */
+  keystrokeCpu?: number;
   completion: Samples;
   hover: Samples;
   references: Samples;
@@ -88,7 +105,9 @@ async function measureSize(ctx: BenchContext, server: TestServer, workload: Work
   const dependsOn = text.indexOf('"dependsOn": [', Math.floor(text.length / 2));
   const idStart = text.indexOf('"', dependsOn + '"dependsOn": ['.length) + 1;
   const keystrokes: number[] = [];
+  let cpuBefore: number | undefined;
   for (let i = 0; i < warmup + runs; i++) {
+    if (i === warmup) cpuBefore = serverCpuMs(server.pid);
     const inserted = i % 2 === 0;
     const version = server.version(uri) + 1;
     const published = server.nextDiagnostics(uri, (p) => p.version === version);
@@ -99,6 +118,8 @@ async function measureSize(ctx: BenchContext, server: TestServer, workload: Work
     if (i >= warmup) keystrokes.push(took);
     await sleep(Math.max(TYPING_GAP_MS, took * 4));
   }
+  const cpuAfter = serverCpuMs(server.pid);
+  const keystrokeCpu = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / runs : undefined;
   if (server.text(uri) !== text) await server.setText(uri, text);
   await server.diagnosticsForCurrentVersion(uri);
   const keystroke = summarize(keystrokes);
@@ -129,7 +150,7 @@ async function measureSize(ctx: BenchContext, server: TestServer, workload: Work
   }
   await server.close(uri);
   ctx.log(`  ${count(size)} activities: references and rename of '${widely.id}' (${referencesFound} places); completion offered ${completionItems} ids`);
-  return { size, open, keystroke, completion, hover, references, rename, jsonLsValidate, jsonLsComplete, completionItems, referencesFound, rssMb };
+  return { size, open, keystroke, keystrokeCpu, completion, hover, references, rename, jsonLsValidate, jsonLsComplete, completionItems, referencesFound, rssMb };
 }
 
 export const serverSection: BenchSection = {
@@ -156,6 +177,7 @@ export const serverSection: BenchSection = {
       const n = `${count(r.size)}`;
       table.add(n, 'open to diagnostics', ms(r.open.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.open.median));
       table.add(n, 'keystroke to diagnostics', ms(r.keystroke.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.keystroke.median));
+      if (r.keystrokeCpu !== undefined) table.add(n, 'keystroke CPU (server process)', ms(r.keystrokeCpu), ms(r.jsonLsValidate.cpuMedian), ratio(r.jsonLsValidate.cpuMedian, r.keystrokeCpu));
       table.add(n, 'completion in a dependsOn', ms(r.completion.median), ms(r.jsonLsComplete.median), '');
       table.add(n, 'hover on an id', ms(r.hover.median), '', '');
       table.add(n, `references (${r.referencesFound})`, ms(r.references.median), '', '');
@@ -164,6 +186,7 @@ export const serverSection: BenchSection = {
     }
     ctx.print(table);
     ctx.log(`Keystrokes are ${TYPING_GAP_MS} ms apart or more; JSON-LS "diagnostics" is parse + doValidation, its completion doComplete on a parsed document.`);
+    ctx.log('Keystroke CPU: all the server process used over the keystrokes and the pauses between them (GC threads included), per keystroke; JSON-LS: the CPU median of its parse + doValidation.');
     const at = (size: number) => results.find((r) => r.size === size);
     const small = at(1000);
     const large = at(10000);

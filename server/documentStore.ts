@@ -7,8 +7,9 @@
  * document is announced with the other documents whose analysis may change because of it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ParsedDocument } from '../runtime/analysis/document';
+import type { UnchangedEnds } from '../runtime/json/incremental';
 import { isDefinitionFile } from '../runtime/index/scan';
 import { WorkspaceIndex } from '../runtime/index/workspaceIndex';
 import { baseName, canonicalUri, uriToPath } from './uris';
@@ -36,6 +37,8 @@ export class DocumentStore {
   readonly index = new WorkspaceIndex();
   private readonly open = new Map<string, OpenDocument>();
   private readonly dirty = new Set<string>();
+  /** Per open document: what the edits since its last parse left alone (see noteEdit). */
+  private readonly edits = new Map<string, UnchangedEnds>();
   private readonly listeners = new Set<ChangeListener>();
 
   onDidChange(listener: ChangeListener): () => void {
@@ -64,8 +67,27 @@ export class DocumentStore {
   didOpen(text: TextDocument): string {
     const uri = canonicalUri(text.uri);
     this.open.set(uri, { text, parsedVersion: -1 });
+    this.edits.delete(uri);
     this.dirty.add(uri);
     return uri;
+  }
+
+  /**
+   * An edit about to be applied to `document` (called before the text changes). Edits accumulate until
+   * the next parse as the characters they all left alone at both ends, which is what re-parsing needs.
+   */
+  noteEdit(document: TextDocument, change: TextDocumentContentChangeEvent): void {
+    const uri = canonicalUri(document.uri);
+    const ends = this.edits.get(uri) ?? { prefix: Infinity, suffix: Infinity };
+    if ('range' in change) {
+      const length = document.getText().length;
+      ends.prefix = Math.min(ends.prefix, document.offsetAt(change.range.start));
+      ends.suffix = Math.min(ends.suffix, length - document.offsetAt(change.range.end));
+    } else {
+      ends.prefix = 0;
+      ends.suffix = 0;
+    }
+    this.edits.set(uri, ends);
   }
 
   didChange(text: TextDocument): string {
@@ -82,6 +104,7 @@ export class DocumentStore {
     const uri = canonicalUri(rawUri);
     this.open.delete(uri);
     this.dirty.delete(uri);
+    this.edits.delete(uri);
     const path = uriToPath(uri);
     let text: string | undefined;
     if (path !== undefined && isDefinitionFile(baseName(uri)) && existsSync(path)) {
@@ -153,12 +176,15 @@ export class DocumentStore {
     if (entry.parsedVersion === text.version && entry.parsed) return;
     const content = text.getText();
     entry.parsedVersion = text.version;
+    const unchanged = this.edits.get(uri);
+    this.edits.delete(uri);
     if (!mayBeOurs(uri, content)) {
       entry.parsed = undefined;
       if (this.index.get(uri)) this.remove(uri);
       return;
     }
-    const doc = new ParsedDocument(uri, content, text.version);
+    const previous = entry.parsed;
+    const doc = new ParsedDocument(uri, content, text.version, previous && unchanged ? { doc: previous, unchanged } : undefined);
     if (!doc.kind) {
       entry.parsed = undefined;
       if (this.index.get(uri)) this.remove(uri);

@@ -195,8 +195,9 @@ export const StatusRequest = new RequestType0<ServerStatus, void>('orch/status')
 
 /**
  * Node flags the server runs with, wherever it is started (the extension, tests, the benchmark).
- * A large young generation: analysing a 2 MB definition allocates a few hundred thousand short-lived
- * tree nodes, and with the default 16 MB semi-space V8 copies them through several scavenges, which
- * costs more than the parse itself (measured: ~90 ms vs ~25 ms median per 10,000-activity parse).
+ * A young generation twice the default: a keystroke in a 10,000-activity definition still allocates
+ * some 20 MB (its model, graph and check results; the tree itself lives in typed arrays, see
+ * runtime/json/tape.ts), and with 16 MB semi-spaces V8 would copy the live part through a scavenge on
+ * every keystroke. 64 MB saves a little more CPU but costs some 60 MB of resident memory.
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];

@@ -44,8 +44,23 @@ class Emitter<T extends unknown[]> {
 }
 
 export function startServer(connection: Connection, features: readonly FeatureModule[]): ServerContext {
-  const documents = new TextDocuments(TextDocument);
   const store = new DocumentStore();
+  // Edits are noted on their way into the text, so that the store re-parses only what they touched.
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update(document, changes, version) {
+      if (changes.length <= 1) {
+        if (changes.length) store.noteEdit(document, changes[0]);
+        return TextDocument.update(document, changes, version);
+      }
+      let current = document;
+      for (const change of changes) {
+        store.noteEdit(current, change);
+        current = TextDocument.update(current, [change], version);
+      }
+      return current;
+    },
+  });
   const cache = new AnalysisCache();
   const memos = new WeakMap<ParsedDocument, Map<string, unknown>>();
   const opened = new Emitter<[string]>();

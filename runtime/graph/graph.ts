@@ -4,7 +4,7 @@
  * Everything is linear in nodes + edges, so a 10,000-activity definition costs a few milliseconds.
  */
 import type { JsonNode } from '../json/node';
-import type { ActivityModel, OrchestrationModel } from '../model/located';
+import type { ActivityModel, LocatedString, OrchestrationModel } from '../model/located';
 
 export interface GraphEdge {
   /** Index of the dependency. */
@@ -12,7 +12,16 @@ export interface GraphEdge {
   /** Index of the dependent (the activity whose `dependsOn` names `from`). */
   to: number;
   /** The string node in `dependsOn` that makes this edge. */
-  node: JsonNode;
+  readonly node: JsonNode;
+}
+
+/** Its node is made on first use: building the graph of a large definition makes none. */
+class DependencyEdge implements GraphEdge {
+  constructor(readonly from: number, readonly to: number, private readonly entry: LocatedString) {}
+
+  get node(): JsonNode {
+    return this.entry.node;
+  }
 }
 
 export interface Graph {
@@ -23,7 +32,8 @@ export interface Graph {
   /** Unique, known dependencies of each node. */
   deps: number[][];
   dependents: number[][];
-  edges: GraphEdge[];
+  /** Made on first read (the checks do not need them). */
+  readonly edges: GraphEdge[];
   /** A topological order of the nodes that are not on a cycle (dependencies first). */
   order: number[];
   /** 0-based ASAP tier of each node; -1 for nodes on or after a cycle. */
@@ -35,55 +45,125 @@ export interface Graph {
 }
 
 export function buildGraph(model: OrchestrationModel): Graph {
-  const ids: string[] = [];
-  const activities: ActivityModel[] = [];
+  // model.byId holds the first activity with each id, in file order: exactly the graph's nodes.
+  const n = model.byId.size;
+  const ids: string[] = new Array(n);
+  const activities: ActivityModel[] = new Array(n);
   const indexOf = new Map<string, number>();
-  for (const activity of model.activities) {
-    if (activity.id === undefined || indexOf.has(activity.id)) continue;
-    indexOf.set(activity.id, ids.length);
-    ids.push(activity.id);
-    activities.push(activity);
-  }
-  const n = ids.length;
+  let i = 0;
+  model.byId.forEach((activity, id) => {
+    ids[i] = id;
+    activities[i] = activity;
+    indexOf.set(id, i++);
+  });
   const deps: number[][] = new Array(n);
-  const dependents: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) { deps[i] = []; dependents[i] = []; }
-  const edges: GraphEdge[] = [];
+  // Edges are recorded flat and turned into objects only if someone reads graph.edges.
+  let listed = 0;
+  for (let to = 0; to < n; to++) listed += activities[to].dependsOn.length;
+  const edgeFrom = new Int32Array(listed);
+  const edgeTo = new Int32Array(listed);
+  const edgeEntries: LocatedString[] = new Array(listed);
+  let edgeCount = 0;
+  const dependentCount = new Int32Array(n);
   // lastDependent[from] === to marks `from` as already listed by `to`: an activity listing thousands
   // of dependencies must not pay a scan of its list per entry.
   const lastDependent = new Int32Array(n).fill(-1);
+  const scratch: number[] = [];
   for (let to = 0; to < n; to++) {
-    for (const dep of activities[to].dependsOn) {
+    const entries = activities[to].dependsOn;
+    scratch.length = 0;
+    for (let k = 0; k < entries.length; k++) {
+      const dep = entries[k];
       const from = indexOf.get(dep.value);
       if (from === undefined || from === to || lastDependent[from] === to) continue;
       lastDependent[from] = to;
-      deps[to].push(from);
-      dependents[from].push(to);
-      edges.push({ from, to, node: dep.node });
+      scratch.push(from);
+      dependentCount[from]++;
+      edgeFrom[edgeCount] = from;
+      edgeTo[edgeCount] = to;
+      edgeEntries[edgeCount++] = dep;
     }
+    // Exactly sized: a pushed-to array reserves room for 17.
+    deps[to] = scratch.slice();
+  }
+  const dependents: number[][] = new Array(n);
+  for (let node = 0; node < n; node++) dependents[node] = new Array<number>(dependentCount[node]);
+  const filled = new Int32Array(n);
+  for (let e = 0; e < edgeCount; e++) {
+    const from = edgeFrom[e];
+    dependents[from][filled[from]++] = edgeTo[e];
   }
   // Kahn's algorithm gives the order and the tiers in one pass.
   const remaining = new Int32Array(n);
   const tierOf = new Int32Array(n).fill(-1);
   const order: number[] = [];
-  for (let i = 0; i < n; i++) { remaining[i] = deps[i].length; if (remaining[i] === 0) { order.push(i); tierOf[i] = 0; } }
+  for (let node = 0; node < n; node++) { remaining[node] = deps[node].length; if (remaining[node] === 0) { order.push(node); tierOf[node] = 0; } }
   for (let head = 0; head < order.length; head++) {
     const node = order[head];
-    for (const next of dependents[node]) {
-      if (tierOf[node] + 1 > tierOf[next]) tierOf[next] = tierOf[node] + 1;
-      if (--remaining[next] === 0) order.push(next);
+    const next = dependents[node];
+    for (let k = 0; k < next.length; k++) {
+      const m = next[k];
+      if (tierOf[node] + 1 > tierOf[m]) tierOf[m] = tierOf[node] + 1;
+      if (--remaining[m] === 0) order.push(m);
     }
   }
   const onOrAfterCycle = order.length < n;
-  if (onOrAfterCycle) for (let i = 0; i < n; i++) if (remaining[i] > 0) tierOf[i] = -1;
+  if (onOrAfterCycle) for (let node = 0; node < n; node++) if (remaining[node] > 0) tierOf[node] = -1;
+  // Nodes taken in id order fill each tier already sorted.
   const tiers: string[][] = [];
-  for (const i of order) (tiers[tierOf[i]] ??= []).push(ids[i]);
-  for (const tier of tiers) tier.sort(compareIds);
-  return { ids, activities, indexOf, deps, dependents, edges, order, tierOf, tiers, cycles: onOrAfterCycle ? findCycles(n, deps) : [] };
+  const byId = idOrder(ids);
+  for (let k = 0; k < n; k++) {
+    const node = byId[k];
+    const tier = tierOf[node];
+    if (tier >= 0) (tiers[tier] ??= []).push(ids[node]);
+  }
+  return new ActivityGraph(ids, activities, indexOf, deps, dependents, order, tierOf, tiers, onOrAfterCycle ? findCycles(n, deps) : [], edgeCount, edgeFrom, edgeTo, edgeEntries);
 }
 
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The last id order computed: edits rarely change the ids, and sorting 10,000 of them is not free. */
+let lastIds: string[] | undefined;
+let lastOrder: Int32Array | undefined;
+
+/** Node indices sorted by id (by UTF-16 code units, as the default sort compares strings). */
+function idOrder(ids: string[]): Int32Array {
+  if (lastIds && lastOrder && lastIds.length === ids.length) {
+    let same = true;
+    for (let i = 0; i < ids.length; i++) if (lastIds[i] !== ids[i]) { same = false; break; }
+    if (same) return lastOrder;
+  }
+  const order = Array.from(ids.keys()).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  lastIds = ids;
+  lastOrder = Int32Array.from(order);
+  return lastOrder;
+}
+
+class ActivityGraph implements Graph {
+  private made: GraphEdge[] | undefined;
+
+  constructor(
+    readonly ids: string[],
+    readonly activities: ActivityModel[],
+    readonly indexOf: Map<string, number>,
+    readonly deps: number[][],
+    readonly dependents: number[][],
+    readonly order: number[],
+    readonly tierOf: Int32Array,
+    readonly tiers: string[][],
+    readonly cycles: number[][],
+    private readonly edgeCount: number,
+    private readonly edgeFrom: Int32Array,
+    private readonly edgeTo: Int32Array,
+    private readonly edgeEntries: LocatedString[],
+  ) {}
+
+  get edges(): GraphEdge[] {
+    if (!this.made) {
+      const edges: GraphEdge[] = new Array(this.edgeCount);
+      for (let e = 0; e < edges.length; e++) edges[e] = new DependencyEdge(this.edgeFrom[e], this.edgeTo[e], this.edgeEntries[e]);
+      this.made = edges;
+    }
+    return this.made;
+  }
 }
 
 /**

@@ -1,10 +1,13 @@
 /**
  * The workspace's definitions, by file. Each file is parsed once when it is added or changes; the
- * lookups ("which file defines type X", "which files use type X", "where is host H") are maps kept
- * up to date per file, so a change never re-reads the rest of the workspace.
+ * lookups ("which file defines type X", "where is host H") are maps kept up to date per file, so a
+ * change never re-reads the rest of the workspace. Type uses ("which files use type X") are listed per
+ * orchestration on first question and kept with that version of it: an orchestration is replaced on
+ * every keystroke, and listing its 10,000 type uses each time would be wasted on a question that is
+ * rarely asked.
  */
 import { ParsedDocument } from '../analysis/document';
-import type { ActivityTypeModel, LocatedString } from '../model/located';
+import { activityTypeOf, type ActivityTypeModel, type LocatedString } from '../model/located';
 
 export interface TypeDeclaration {
   doc: ParsedDocument;
@@ -27,7 +30,9 @@ export interface TypeUse {
 export class WorkspaceIndex {
   private readonly docs = new Map<string, ParsedDocument>();
   private readonly declarations = new Map<string, TypeDeclaration[]>();
-  private readonly uses = new Map<string, Map<string, TypeUse[]>>();
+  /** The orchestrations of the index, whose type uses are listed on demand (usesIn). */
+  private readonly orchestrations = new Set<ParsedDocument>();
+  private readonly usesByDoc = new WeakMap<ParsedDocument, Map<string, TypeUse[]>>();
   private readonly hostDecls = new Map<string, HostDeclaration[]>();
   private readonly listeners = new Set<(uris: string[]) => void>();
 
@@ -77,14 +82,39 @@ export class WorkspaceIndex {
 
   /** The uses of activity type `type` in orchestrations, across the workspace. */
   usesOf(type: string): TypeUse[] {
-    const byDoc = this.uses.get(type);
-    if (!byDoc) return [];
-    return [...byDoc.values()].flat();
+    const out: TypeUse[] = [];
+    for (const doc of this.orchestrations) {
+      const uses = this.usesIn(doc).get(type);
+      if (uses) out.push(...uses);
+    }
+    return out;
   }
 
   /** The orchestration files using `type`: they must be re-checked when its definition changes. */
   filesUsing(type: string): string[] {
-    return [...(this.uses.get(type)?.keys() ?? [])];
+    const out: string[] = [];
+    for (const doc of this.orchestrations) if (this.usesIn(doc).has(type)) out.push(doc.uri);
+    return out;
+  }
+
+  /** The type uses of one orchestration, by type, listed once per version of it. */
+  private usesIn(doc: ParsedDocument): Map<string, TypeUse[]> {
+    let uses = this.usesByDoc.get(doc);
+    if (uses) return uses;
+    uses = new Map();
+    const model = doc.model;
+    if (model?.kind === 'orchestration') {
+      for (const activity of model.activities) {
+        const type = activityTypeOf(activity);
+        if (!type) continue;
+        const use: TypeUse = { doc, activityIndex: activity.index, type };
+        const list = uses.get(type.value);
+        if (list) list.push(use);
+        else uses.set(type.value, [use]);
+      }
+    }
+    this.usesByDoc.set(doc, uses);
+    return uses;
   }
 
   hostsNamed(name: string): readonly HostDeclaration[] {
@@ -120,14 +150,7 @@ export class WorkspaceIndex {
         push(this.declarations, definition.type.value, { doc, definition });
       }
     } else if (model.kind === 'orchestration') {
-      for (const activity of model.activities) {
-        if (activity.type === undefined || !activity.typeNode) continue;
-        let byDoc = this.uses.get(activity.type);
-        if (!byDoc) this.uses.set(activity.type, (byDoc = new Map()));
-        let list = byDoc.get(doc.uri);
-        if (!list) byDoc.set(doc.uri, (list = []));
-        list.push({ doc, activityIndex: activity.index, type: { value: activity.type, node: activity.typeNode } });
-      }
+      this.orchestrations.add(doc);
     } else {
       for (const host of model.hosts) push(this.hostDecls, host.name, { doc, name: host.name, keyNode: host.keyNode, value: host.valueNode.value });
     }
@@ -139,12 +162,7 @@ export class WorkspaceIndex {
     if (model.kind === 'activity') {
       for (const definition of model.definitions) if (definition.type) remove(this.declarations, definition.type.value, (d) => d.doc === doc);
     } else if (model.kind === 'orchestration') {
-      for (const activity of model.activities) {
-        if (activity.type === undefined) continue;
-        const byDoc = this.uses.get(activity.type);
-        byDoc?.delete(doc.uri);
-        if (byDoc?.size === 0) this.uses.delete(activity.type);
-      }
+      this.orchestrations.delete(doc);
     } else {
       for (const host of model.hosts) remove(this.hostDecls, host.name, (d) => d.doc === doc);
     }

@@ -1,7 +1,6 @@
 import { parseTree, printParseErrorCode, type Node as JsoncNode, type ParseError } from 'jsonc-parser';
 import type { JsonNode } from './node';
 import { duplicateKeyMessage, EMPTY_MESSAGE, MAX_DEPTH, scanJsonc, type ParseProblem } from './scan';
-import type { JsonTape } from './tape';
 import { JsonTree, tapeOfNodes } from './tree';
 
 export { MAX_DEPTH, type ParseProblem } from './scan';
@@ -13,6 +12,12 @@ export interface ParseResult {
   problems: ParseProblem[];
   /** The tree behind `root`: its tape, and its nodes by entry (present whenever root is). */
   tree?: JsonTree;
+  /**
+   * Set by an incremental re-parse (./incremental.ts): `value` is the previous version's plain value
+   * with only the value at `path` replaced (everything else is shared), so that work done on the
+   * previous value can be kept for the unchanged parts.
+   */
+  derivedFrom?: { value: unknown; path: readonly (string | number)[] };
 }
 
 /**
@@ -29,9 +34,11 @@ export function parseJsonc(text: string): ParseResult {
   const scanned = scanJsonc(text);
   if (scanned) {
     if (!scanned.tape) return { root: undefined, value: undefined, problems: scanned.problems };
-    const value = scanned.strict ? strictValue(text, scanned.tape) : scanned.tape.plainValue(0);
-    const tree = new JsonTree(scanned.tape, value);
-    return { root: tree.root, value, problems: scanned.problems, tree };
+    const value = scanned.strict ? strictValue(text) : scanned.tape.plainValue(0);
+    if (value !== NOT_JSON) {
+      const tree = new JsonTree(scanned.tape, value);
+      return { root: tree.root, value, problems: scanned.problems, tree };
+    }
   }
   const tooDeep = findExcessiveNesting(text);
   if (tooDeep !== undefined) {
@@ -40,12 +47,14 @@ export function parseJsonc(text: string): ParseResult {
   return parseWithRecovery(text);
 }
 
-function strictValue(text: string, tape: JsonTape): unknown {
+const NOT_JSON = Symbol('not JSON');
+
+/** JSON.parse's value, or NOT_JSON when it finds what the scanner leaves to it (a control character in a string). */
+function strictValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // The scanner and JSON.parse agree on strict JSON; should they ever not, the tape knows the value.
-    return tape.plainValue(0);
+    return NOT_JSON;
   }
 }
 

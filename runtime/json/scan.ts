@@ -44,13 +44,27 @@ const FAIL = new SyntaxFailure();
 
 /** Scans `text`; undefined on a syntax error or nesting beyond MAX_DEPTH. */
 export function scanJsonc(text: string): Scanned | undefined {
-  const scanner = new Scanner(text);
   try {
-    return scanner.run();
+    return new Scanner(text).run();
   } catch (e) {
     if (e === FAIL) return undefined;
     // Very deep nesting overflows the stack: the recovering path handles it.
     if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Scans the single value that must span exactly [start, end) of `text` (its entries' offsets are the
+ * text's; entry 0 has parent -1), as if found at nesting `depth`. Undefined when it is no such value:
+ * the edit that produced the text broke it, or reached beyond it.
+ */
+export function scanValueAt(text: string, start: number, end: number, depth: number): Scanned | undefined {
+  try {
+    const scanner = new Scanner(text, Math.max(16, (end - start) >> 3));
+    return scanner.runAt(start, end, depth);
+  } catch (e) {
+    if (e === FAIL || e instanceof RangeError) return undefined;
     throw e;
   }
 }
@@ -66,14 +80,24 @@ class Scanner {
   private keyEntries = new Int32Array(64);
   private keyHashes = new Int32Array(64);
   private keyTop = 0;
-  /** The hash of the last key scanned. */
+  /** The signature of the last key scanned. */
   private hash = 0;
-
-  constructor(private readonly text: string) {
-    this.b = new TapeBuilder(text);
+  constructor(private readonly text: string, capacity?: number) {
+    this.b = new TapeBuilder(text, capacity);
   }
 
-  run(): Scanned | undefined {
+  runAt(start: number, end: number, depth: number): Scanned | undefined {
+    const c = this.text.charCodeAt(start);
+    // A value in place of a container: whatever it is, the tape around it was made for a container.
+    if (c !== 123 && c !== 91) return undefined;
+    this.pos = start;
+    this.depth = depth;
+    this.value(-1);
+    if (this.pos !== end) return undefined;
+    return { tape: this.b.finish(this.shadowed), problems: inReadingOrder(this.problems), strict: this.strict };
+  }
+
+  run(): Scanned {
     this.skipTrivia();
     if (this.pos >= this.text.length) {
       return { tape: undefined, problems: [{ kind: 'syntax', message: EMPTY_MESSAGE, offset: 0, length: 0 }], strict: false };
@@ -81,36 +105,40 @@ class Scanner {
     this.value(-1);
     this.skipTrivia();
     if (this.pos < this.text.length) throw FAIL;
-    return { tape: this.b.finish(this.shadowed), problems: this.problems, strict: this.strict };
+    return { tape: this.b.finish(this.shadowed), problems: inReadingOrder(this.problems), strict: this.strict };
   }
 
+  /** Small enough to be inlined into its callers: comments are handled out of line. */
   private skipTrivia(): void {
     const text = this.text;
     let pos = this.pos;
     for (;;) {
       const c = text.charCodeAt(pos);
-      if (c === 32 || c === 10 || c === 13 || c === 9) { pos++; continue; }
-      if (c === 47 /* / */) {
-        const next = text.charCodeAt(pos + 1);
-        let end: number;
-        if (next === 47) {
-          end = text.indexOf('\n', pos + 2);
-          if (end === -1) end = text.length;
-        } else if (next === 42) {
-          end = text.indexOf('*/', pos + 2);
-          if (end === -1) throw FAIL;
-          end += 2;
-        } else {
-          throw FAIL;
-        }
-        this.strict = false;
-        this.problems.push({ kind: 'comment', message: COMMENT_MESSAGE, offset: pos, length: end - pos });
-        pos = end;
-        continue;
-      }
-      break;
+      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
+      else if (c === 47 /* / */) pos = this.comment(pos);
+      else break;
     }
     this.pos = pos;
+  }
+
+  /** The comment at `pos` (reported); returns the offset after it. */
+  private comment(pos: number): number {
+    const text = this.text;
+    const next = text.charCodeAt(pos + 1);
+    let end: number;
+    if (next === 47) {
+      end = text.indexOf('\n', pos + 2);
+      if (end === -1) end = text.length;
+    } else if (next === 42) {
+      end = text.indexOf('*/', pos + 2);
+      if (end === -1) throw FAIL;
+      end += 2;
+    } else {
+      throw FAIL;
+    }
+    this.strict = false;
+    this.problems.push({ kind: 'comment', message: COMMENT_MESSAGE, offset: pos, length: end - pos });
+    return end;
   }
 
   private value(parent: number): void {
@@ -175,19 +203,37 @@ class Scanner {
   }
 
   /**
-   * A string literal starting at the opening quote; leaves pos after the closing quote. Keys get a hash
-   * of their decoded content (in this.hash), for finding repeated keys.
+   * A string literal starting at the opening quote; leaves pos after the closing quote. Keys get a
+   * signature of their decoded content (in this.hash): equal keys have equal signatures.
    */
   private string(i: number, key: boolean): void {
     const text = this.text;
-    let pos = this.pos + 1;
-    let hash = 0;
+    const start = this.pos + 1;
+    let pos = start;
+    let c = text.charCodeAt(pos);
+    // The usual literal has neither escapes nor anything else that needs a closer look.
+    while (c !== 34 && c !== 92 && c >= 32) c = text.charCodeAt(++pos);
     let escapes = 0;
+    if (c !== 34) {
+      pos = this.escapedString(pos);
+      escapes = 1;
+    }
+    pos++;
+    const b = this.b;
+    b.end[i] = pos;
+    b.skip[i] = i + 1;
+    b.aux[i] = escapes;
+    this.pos = pos;
+    if (key) this.hash = escapes ? signatureOf(unescapeJsonString(text, start, pos - 1)) : signatureIn(text, start, pos - 1 - start);
+  }
+
+  /** The rest of a string literal from `pos` (a backslash or a bad character); returns the offset of its closing quote. */
+  private escapedString(pos: number): number {
+    const text = this.text;
     for (;;) {
       const c = text.charCodeAt(pos);
-      if (c === 34) break;
+      if (c === 34) return pos;
       if (c === 92) {
-        escapes = 1;
         const e = text.charCodeAt(pos + 1);
         if (e === 117) {
           for (let k = pos + 2; k < pos + 6; k++) if (!isHexDigit(text.charCodeAt(k))) throw FAIL;
@@ -201,16 +247,8 @@ class Scanner {
       }
       // Control characters must be escaped; NaN is the end of the text.
       if (!(c >= 32)) throw FAIL;
-      if (key) hash = (Math.imul(hash, 31) + c) | 0;
       pos++;
     }
-    pos++;
-    const b = this.b;
-    b.end[i] = pos;
-    b.skip[i] = i + 1;
-    b.aux[i] = escapes;
-    this.pos = pos;
-    if (key) this.hash = escapes ? hashOf(unescapeJsonString(text, b.start[i] + 1, pos - 1)) : hash;
   }
 
   private object(parent: number): void {
@@ -219,7 +257,7 @@ class Scanner {
     const o = b.add(OBJECT, this.pos, parent);
     b.aux[o] = 0;
     this.pos++;
-    this.skipTrivia();
+    if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
     if (text.charCodeAt(this.pos) === 125) {
       this.pos++;
       b.end[o] = this.pos;
@@ -234,11 +272,11 @@ class Scanner {
       const k = b.add(STRING, this.pos, p);
       this.string(k, true);
       const hash = this.hash;
-      this.skipTrivia();
+      if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
       if (text.charCodeAt(this.pos) !== 58) throw FAIL;
       b.aux[p] = this.pos;
       this.pos++;
-      this.skipTrivia();
+      if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
       this.value(p);
       // The value is the last entry written so far that is a direct child of p.
       const v = k + 1;
@@ -252,12 +290,12 @@ class Scanner {
         this.problems.push({ kind: 'duplicate-key', message: duplicateKeyMessage(this.keyText(k)), offset: b.start[k], length: b.end[k] - b.start[k] });
       }
       if (!keys) this.pushKey(k, hash);
-      this.skipTrivia();
+      if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
       const c = text.charCodeAt(this.pos);
       if (c === 44) {
         const comma = this.pos;
         this.pos++;
-        this.skipTrivia();
+        if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
         if (text.charCodeAt(this.pos) === 125) {
           this.trailingComma(comma);
           this.pos++;
@@ -279,7 +317,7 @@ class Scanner {
     const a = b.add(ARRAY, this.pos, parent);
     b.aux[a] = 0;
     this.pos++;
-    this.skipTrivia();
+    if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
     if (text.charCodeAt(this.pos) === 93) {
       this.pos++;
       b.end[a] = this.pos;
@@ -288,12 +326,12 @@ class Scanner {
     }
     for (;;) {
       this.value(a);
-      this.skipTrivia();
+      if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
       const c = text.charCodeAt(this.pos);
       if (c === 44) {
         const comma = this.pos;
         this.pos++;
-        this.skipTrivia();
+        if (text.charCodeAt(this.pos) <= 47) this.skipTrivia();
         if (text.charCodeAt(this.pos) === 93) {
           this.trailingComma(comma);
           this.pos++;
@@ -372,12 +410,25 @@ class Scanner {
   }
 }
 
+/**
+ * By offset. A repeated key is found only after its value is read, so it is reported after the
+ * problems inside that value; sorting puts it back where it is in the text.
+ */
+function inReadingOrder(problems: ParseProblem[]): ParseProblem[] {
+  for (let i = 1; i < problems.length; i++) if (problems[i].offset < problems[i - 1].offset) return problems.sort((a, b) => a.offset - b.offset);
+  return problems;
+}
+
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-function hashOf(s: string): number {
-  let hash = 0;
-  for (let i = 0; i < s.length; i++) hash = (Math.imul(hash, 31) + s.charCodeAt(i)) | 0;
-  return hash;
+/** Length, first and last character of a key: cheap, and different for almost all keys of one object. */
+function signatureIn(s: string, start: number, length: number): number {
+  if (length === 0) return 0;
+  return (length * 31 + s.charCodeAt(start)) * 65599 + s.charCodeAt(start + length - 1) | 0;
+}
+
+function signatureOf(s: string): number {
+  return signatureIn(s, 0, s.length);
 }

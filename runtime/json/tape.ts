@@ -210,8 +210,9 @@ export class TapeBuilder {
   }
 
   finish(shadowed?: ReadonlySet<number>, leafValues?: unknown[]): JsonTape {
-    // Slack beyond a quarter is given back: an open document keeps its tape for as long as it is open.
-    if (this.kind.length > this.count + (this.count >> 2) + 16) this.grow(this.count);
+    // Much slack is given back (an open document keeps its tape for as long as it is open); a little
+    // is not worth copying the arrays.
+    if (this.kind.length > this.count + (this.count >> 1) + 64) this.grow(this.count);
     return new JsonTape(this.text, this.count, this.kind, this.start, this.end, this.parent, this.skip, this.aux, shadowed, leafValues);
   }
 }

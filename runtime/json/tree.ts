@@ -10,29 +10,50 @@
 import type { JsonNode, JsonNodeType } from './node';
 import { ARRAY, kindCode, OBJECT, PROPERTY, STRING, TapeBuilder, type JsonTape } from './tape';
 
-export class JsonTree {
-  readonly root: TreeNode;
-  /** Nodes made so far, by entry; allocated with the first node below the root. */
-  private nodes: (TreeNode | undefined)[] | undefined;
+const PAGE_BITS = 10;
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
 
-  constructor(readonly tape: JsonTape, readonly value: unknown) {
-    this.root = this.make(0, undefined, value);
+export class JsonTree {
+  readonly root: JsonNode;
+  /**
+   * Nodes made so far, by entry, in pages of PAGE entries made with their first node: a few nodes of
+   * a large document cost a few small arrays, not one the size of the document.
+   */
+  private readonly pages: (JsonNode | undefined)[][] = [];
+
+  /**
+   * `existing`: the nodes of each entry, when the tape was made from a tree of nodes (tapeOfNodes):
+   * that tree's own nodes are then the ones handed out.
+   */
+  constructor(readonly tape: JsonTape, readonly value: unknown, existing?: JsonNode[]) {
+    if (existing) {
+      for (let i = 0; i < existing.length; i++) this.put(i, existing[i]);
+      this.root = existing[0];
+    } else {
+      this.root = this.make(0, undefined, value);
+    }
   }
 
   /** The node of entry `i`, made (with its ancestors and their siblings) if it was not yet. */
-  node(i: number): TreeNode {
+  node(i: number): JsonNode {
     if (i === 0) return this.root;
-    const made = this.nodes?.[i];
+    const made = this.madeNode(i);
     if (made) return made;
     if (i < 0 || i >= this.tape.count) throw new RangeError(`no entry ${i} in a tree of ${this.tape.count}`);
     const parent = this.node(this.tape.parent[i]);
     void parent.children;
-    return this.nodes![i]!;
+    return this.madeNode(i)!;
   }
 
   /** The node of entry `i` if it was already made (never makes one). */
-  madeNode(i: number): TreeNode | undefined {
-    return i === 0 ? this.root : this.nodes?.[i];
+  madeNode(i: number): JsonNode | undefined {
+    return i === 0 ? this.root : this.pages[i >> PAGE_BITS]?.[i & PAGE_MASK];
+  }
+
+  private put(i: number, node: JsonNode): void {
+    const page = (this.pages[i >> PAGE_BITS] ??= new Array<JsonNode | undefined>(PAGE).fill(undefined));
+    page[i & PAGE_MASK] = node;
   }
 
   /** Makes the children of `node`; called once per node by its `children` getter. */
@@ -70,7 +91,7 @@ export class JsonTree {
     const kind = tape.kind[i];
     const start = tape.start[i];
     const node = new TreeNode(this, i, tape.type(i), start, tape.end[i] - start, parent, value, kind === PROPERTY ? tape.aux[i] : undefined);
-    if (i !== 0) (this.nodes ??= new Array<TreeNode | undefined>(tape.count))[i] = node;
+    if (i !== 0) this.put(i, node);
     return node;
   }
 }

@@ -5,10 +5,12 @@ import { related, spanOf } from './support/spans';
 
 export const duplicateIds: OrchestrationCheck = (ctx) => {
   const { model, doc } = ctx;
-  for (const activity of model.activities) {
-    if (activity.id === undefined || !activity.idNode) continue;
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    // An id is always read from a string node (idNode): testing the id does not make the node.
+    if (activity.id === undefined) continue;
     const first = model.byId.get(activity.id);
-    if (!first || first === activity || !first.idNode) continue;
+    if (!first || first === activity || !first.idNode || !activity.idNode) continue;
     const suggestion = freeId(activity.id, model.byId);
     ctx.report(diagnostic('ORCH201', spanOf(activity.idNode),
       `Activity id '${activity.id}' is already used by activities[${first.index}]: ids must be unique in the file, since dependsOn and sources name activities by id. Rename this activity (e.g. '${suggestion}').`,

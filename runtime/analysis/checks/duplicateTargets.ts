@@ -1,4 +1,5 @@
 /** ORCH403: two inputs of one activity (or an input and the forEach `as` name) set the same target. */
+import type { ActivityModel } from '../../model/located';
 import type { OrchestrationCheck } from '../check';
 import { diagnostic } from '../diagnostic';
 import { related } from './support/spans';
@@ -9,8 +10,9 @@ const SCAN_LIMIT = 16;
 
 export const duplicateTargets: OrchestrationCheck = (ctx) => {
   const { model, doc } = ctx;
-  for (const activity of model.activities) {
-    if (activity.inputs.length + (activity.forEach ? 1 : 0) < 2) continue;
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    if (activity.inputs.length + (activity.forEach ? 1 : 0) < 2 || !mayRepeat(activity)) continue;
     const targets = suppliedTargets(activity);
     const firstByName = targets.length > SCAN_LIMIT ? firstOfEachName(targets) : undefined;
     for (let k = 1; k < targets.length; k++) {
@@ -24,6 +26,20 @@ export const duplicateTargets: OrchestrationCheck = (ctx) => {
     }
   }
 };
+
+/** False when the names are certainly distinct (compared in place, for the usual handful of inputs). */
+function mayRepeat(activity: ActivityModel): boolean {
+  const inputs = activity.inputs;
+  if (inputs.length > SCAN_LIMIT) return true;
+  const as = activity.forEach?.as;
+  for (let i = 0; i < inputs.length; i++) {
+    const name = inputs[i].target;
+    if (name === undefined) continue;
+    if (name === as) return true;
+    for (let j = i + 1; j < inputs.length; j++) if (inputs[j].target === name) return true;
+  }
+  return false;
+}
 
 function firstOfEachName(targets: readonly SuppliedTarget[]): Map<string, SuppliedTarget> {
   const map = new Map<string, SuppliedTarget>();

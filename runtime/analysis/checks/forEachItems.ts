@@ -13,7 +13,8 @@ export const forEachItems: OrchestrationCheck = (ctx) => {
   const { model, doc } = ctx;
   let upstream: UpstreamReads | undefined;
   let properties: PropertyReads | undefined;
-  for (const activity of model.activities) {
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
     const items = activity.forEach?.items;
     if (!items || malformedReason(items)) continue;
     if (items.activityId !== undefined) {

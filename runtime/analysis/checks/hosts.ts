@@ -12,8 +12,10 @@ export const hosts: OrchestrationCheck = (ctx) => {
   if (!index) return;
   let inventory: boolean | undefined;
   const names = new Suggester(() => index.hostNames());
-  for (const activity of ctx.model.activities) {
-    for (const host of activity.hosts) {
+  for (let a = 0; a < ctx.model.activities.length; a++) {
+    const activity = ctx.model.activities[a];
+    for (let h = 0; h < activity.hosts.length; h++) {
+      const host = activity.hosts[h];
       if (index.hostsNamed(host.value).length) continue;
       inventory ??= index.hasInventory();
       if (!inventory) {

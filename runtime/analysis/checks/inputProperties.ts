@@ -10,8 +10,10 @@ import { related, segmentSpan } from './support/spans';
 export const inputProperties: OrchestrationCheck = (ctx) => {
   const { model, doc } = ctx;
   let reads: PropertyReads | undefined;
-  for (const activity of model.activities) {
-    for (const input of activity.inputs) {
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    for (let i = 0; i < activity.inputs.length; i++) {
+      const input = activity.inputs[i];
       const source = input.source;
       if (!source || source.activityId !== undefined) continue;
       reads ??= new PropertyReads(model);

@@ -7,17 +7,19 @@ import { diagnostic } from '../diagnostic';
 import { ActivityTypes, listsProperties, type SchemaFacts } from './support/activityTypes';
 import { related } from './support/spans';
 import { Suggester } from './support/suggest';
-import { suppliedTargets, targetSpan } from './support/targets';
+import { suppliedTargets, suppliesOnly, targetSpan } from './support/targets';
 
 export const inputTargets: OrchestrationCheck = (ctx) => {
   if (!ctx.index) return;
   const types = new ActivityTypes(ctx.index);
   const suggesters = new Map<SchemaFacts, Suggester>();
-  for (const activity of ctx.model.activities) {
+  for (let a = 0; a < ctx.model.activities.length; a++) {
+    const activity = ctx.model.activities[a];
     if (!activity.inputs.length && !activity.forEach) continue;
     const facts = types.of(activity.type);
     const input = facts?.input;
     if (!facts || !listsProperties(input)) continue;
+    if (suppliesOnly(activity, input.names)) continue;
     for (const target of suppliedTargets(activity)) {
       if (input.names.has(target.name)) continue;
       let names = suggesters.get(input);

@@ -17,8 +17,9 @@ export const malformedSources: OrchestrationCheck = (ctx) => {
       `The ${where} source "${source.value}" ${reason}: write an input property path (\`cell\`, \`config.timeout\`) or \`activityId.outputPath\` (\`activity1.resource\`).`,
       { data: { source: source.value, reason } }));
   };
-  for (const activity of ctx.model.activities) {
-    for (const input of activity.inputs) check(input.source, 'input');
+  for (let a = 0; a < ctx.model.activities.length; a++) {
+    const activity = ctx.model.activities[a];
+    for (let i = 0; i < activity.inputs.length; i++) { const input = activity.inputs[i]; check(input.source, 'input'); }
     check(activity.forEach?.items, 'forEach.items');
   }
   for (const output of ctx.model.output) check(output.source, 'output');

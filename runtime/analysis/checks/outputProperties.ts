@@ -40,8 +40,9 @@ export const outputProperties: OrchestrationCheck = (ctx) => {
         data: suggestion ? { activityId: read.id, property, type: read.type, suggestion } : { activityId: read.id, property, type: read.type },
       }));
   };
-  for (const activity of model.activities) {
-    for (const input of activity.inputs) check(input.source, 'input');
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    for (let i = 0; i < activity.inputs.length; i++) { const input = activity.inputs[i]; check(input.source, 'input'); }
     check(activity.forEach?.items, 'forEach.items');
   }
   for (const output of model.output) check(output.source, 'output');

@@ -3,6 +3,7 @@
  * activity would wait for its pool forever).
  */
 import { keyOf, propertyValue, type JsonNode } from '../../json/node';
+import type { ActivityModel } from '../../model/located';
 import type { OrchestrationCheck } from '../check';
 import { diagnostic } from '../diagnostic';
 import { related, spanOf } from './support/spans';
@@ -22,15 +23,16 @@ export const pools: OrchestrationCheck = (ctx) => {
   const capacity = new Map(model.pools.map((p) => [p.name, p]));
   const names = new Suggester(() => declared.keys());
   const poolsKey = poolsNode ? keyOf(poolsNode) : undefined;
-  for (const activity of model.activities) {
-    const who = activity.id === undefined ? `activities[${activity.index}]` : `'${activity.id}'`;
-    for (const claim of activity.acquires) {
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    for (let c = 0; c < activity.acquires.length; c++) {
+      const claim = activity.acquires[c];
       if (!declared.has(claim.pool)) {
         const suggestion = names.suggest(claim.pool);
         const hint = suggestion ? ` Did you mean '${suggestion}'?` : '';
         const fix = poolsKey ? `declare it in \`pools\`` : `declare it in a top-level \`pools\` object ("pools": { "${claim.pool}": 1 })`;
         ctx.report(diagnostic('ORCH501', spanOf(claim.keyNode),
-          `${who} acquires pool '${claim.pool}', which the definition does not declare.${hint} Fix the name or ${fix} with its capacity.`,
+          `${whoOf(activity)} acquires pool '${claim.pool}', which the definition does not declare.${hint} Fix the name or ${fix} with its capacity.`,
           {
             related: poolsKey ? [related(doc.uri, poolsKey, 'the pools of this definition')] : undefined,
             data: suggestion ? { pool: claim.pool, suggestion } : { pool: claim.pool },
@@ -40,7 +42,7 @@ export const pools: OrchestrationCheck = (ctx) => {
       const pool = capacity.get(claim.pool);
       if (pool && claim.amount > pool.capacity) {
         ctx.report(diagnostic('ORCH502', spanOf(claim.valueNode),
-          `${who} acquires ${claim.amount} of pool '${pool.name}', whose capacity is ${pool.capacity}: it would wait for the pool forever. Acquire at most ${pool.capacity}, or raise the capacity.`,
+          `${whoOf(activity)} acquires ${claim.amount} of pool '${pool.name}', whose capacity is ${pool.capacity}: it would wait for the pool forever. Acquire at most ${pool.capacity}, or raise the capacity.`,
           {
             related: [related(doc.uri, pool.keyNode.parent ?? pool.keyNode, `pool '${pool.name}' holds ${pool.capacity}`)],
             data: { pool: pool.name, amount: claim.amount, capacity: pool.capacity },
@@ -49,3 +51,8 @@ export const pools: OrchestrationCheck = (ctx) => {
     }
   }
 };
+
+/** How messages name an activity (made only for a diagnostic). */
+function whoOf(activity: ActivityModel): string {
+  return activity.id === undefined ? `activities[${activity.index}]` : `'${activity.id}'`;
+}

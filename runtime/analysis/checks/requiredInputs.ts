@@ -11,10 +11,13 @@ import { ActivityTypes } from './support/activityTypes';
 import { related, spanOf } from './support/spans';
 import { quoteList } from './support/suggest';
 
+const NONE: string[] = Object.freeze([]) as unknown as string[];
+
 export const requiredInputs: OrchestrationCheck = (ctx) => {
   if (!ctx.index) return;
   const types = new ActivityTypes(ctx.index);
-  for (const activity of ctx.model.activities) {
+  for (let a = 0; a < ctx.model.activities.length; a++) {
+    const activity = ctx.model.activities[a];
     const facts = types.of(activity.type);
     const input = facts?.input;
     if (!facts || !input?.required.length) continue;
@@ -35,6 +38,8 @@ export const requiredInputs: OrchestrationCheck = (ctx) => {
 /** Required names no input targets (and that are not the forEach item), each once, in schema order. */
 function missingNames(required: readonly string[], activity: ActivityModel): string[] {
   const inputs = activity.inputs;
+  // The usual case, answered without allocating: a few inputs supplying every required name.
+  if (inputs.length <= 16 && required.every((name) => activity.forEach?.as === name || inputs.some((i) => i.target === name))) return NONE;
   // A handful of inputs is scanned; a long list gets a set, so the cost stays linear.
   const targets = inputs.length > 16 ? new Set(inputs.map((i) => i.target)) : undefined;
   const supplied = (name: string) => (targets ? targets.has(name) : inputs.some((i) => i.target === name));

@@ -12,6 +12,7 @@ import activitySchema from '../../../schemas/activity-definition.schema.json';
 import hostsSchema from '../../../schemas/orch-hosts.schema.json';
 import orchestrationSchema from '../../../schemas/orchestration-definition.schema.json';
 import { keyOf, propertyNode, propertyValue, type JsonNode, type Span } from '../../json/node';
+import type { ParseResult } from '../../json/parse';
 import type { DocumentKind } from '../../model/located';
 import { diagnostic, type Diagnostic } from '../diagnostic';
 import type { ParsedDocument } from '../document';
@@ -35,6 +36,8 @@ interface DocumentValidators {
   validate: Record<DocumentKind, ValidateFunction>;
   /** The schema of one item of each document's large collection (activities, hosts, definitions). */
   item: Record<DocumentKind, ValidateFunction>;
+  /** The same, stopping at the first error. */
+  quickItem: Record<DocumentKind, ValidateFunction>;
 }
 
 const ITEM_SCHEMAS: Record<DocumentKind, string> = {
@@ -53,6 +56,7 @@ function documentValidators(): DocumentValidators {
   const quick = {} as Record<DocumentKind, ValidateFunction>;
   const validate = {} as Record<DocumentKind, ValidateFunction>;
   const item = {} as Record<DocumentKind, ValidateFunction>;
+  const quickItem = {} as Record<DocumentKind, ValidateFunction>;
   for (const schema of Object.values(DOCUMENT_SCHEMAS)) {
     ajv.addSchema(schema);
     quickAjv.addSchema(schema);
@@ -67,9 +71,10 @@ function documentValidators(): DocumentValidators {
     quick[kind] = compiled(quickAjv, schema.$id);
     validate[kind] = compiled(ajv, schema.$id);
     item[kind] = compiled(ajv, ITEM_SCHEMAS[kind]);
+    quickItem[kind] = compiled(quickAjv, ITEM_SCHEMAS[kind]);
   }
   roots.add(ajv.getSchema(META_SCHEMA)?.schema, META_SCHEMA);
-  return (validators = { roots, quick, validate, item });
+  return (validators = { roots, quick, validate, item, quickItem });
 }
 
 export function schemaDiagnostics(doc: ParsedDocument): Diagnostic[] {
@@ -79,7 +84,7 @@ export function schemaDiagnostics(doc: ParsedDocument): Diagnostic[] {
   const value = doc.parse.value;
   const validators = documentValidators();
   const namer = namerFor(kind, value);
-  const errors = documentErrors(kind, value, validators);
+  const errors = documentErrors(kind, value, validators, doc.parse.derivedFrom);
   let problems: SchemaProblem[] = errors.length ? explainErrors(errors, { roots: validators.roots, data: value, namer, quoteData: true }) : [];
   for (const location of embeddedSchemas(kind, value)) problems = withEmbeddedSchema(problems, location, value, namer);
   const diagnostics = problems.map((p) => diagnostic(p.code, locate(root, p), p.message, p.data ? { data: p.data } : undefined));
@@ -92,8 +97,8 @@ export function schemaDiagnostics(doc: ParsedDocument): Diagnostic[] {
  * host, activity definition on its own), because ajv concatenates the error list at every non-inlined
  * `$ref`: with the same mistake in 10,000 activities one pass over the whole would take seconds.
  */
-function documentErrors(kind: DocumentKind, value: unknown, validators: DocumentValidators): ErrorObject[] {
-  if (validators.quick[kind](value)) return [];
+function documentErrors(kind: DocumentKind, value: unknown, validators: DocumentValidators, derivedFrom?: ParseResult['derivedFrom']): ErrorObject[] {
+  if (quickValid(kind, value, validators, derivedFrom)) return [];
   const check = validators.validate[kind];
   const items = collectionOf(kind, value);
   if (!items) return check(value) ? [] : [...(check.errors ?? [])];
@@ -107,6 +112,37 @@ function documentErrors(kind: DocumentKind, value: unknown, validators: Document
     for (const e of validateItem.errors ?? []) errors.push({ ...e, instancePath: pointer + e.instancePath });
   }
   return errors;
+}
+
+/** Plain values of documents found valid (plain values are never changed once parsed). */
+const validValues = new WeakSet<object>();
+
+/**
+ * "Is it valid?" at the lowest cost. After a keystroke inside one activity of a valid orchestration
+ * (the re-parse says which value it replaced), that activity is all there is to validate: a definition
+ * is valid exactly when its top level (activities emptied) and each activity are, which is also how
+ * its errors are collected (documentErrors).
+ */
+function quickValid(kind: DocumentKind, value: unknown, validators: DocumentValidators, derivedFrom: ParseResult['derivedFrom']): boolean {
+  let valid: boolean;
+  const changed = derivedFrom && changedActivity(derivedFrom, value);
+  if (kind === 'orchestration' && changed !== undefined && isObject(value) && Array.isArray(value.activities)) {
+    valid = validators.quickItem[kind](value.activities[changed]);
+  } else {
+    valid = validators.quick[kind](value);
+  }
+  if (valid && typeof value === 'object' && value !== null) validValues.add(value);
+  return valid;
+}
+
+/** The index of the one activity an edit replaced in a valid orchestration, if that is all it did. */
+function changedActivity(derivedFrom: NonNullable<ParseResult['derivedFrom']>, value: unknown): number | undefined {
+  const { value: previous, path } = derivedFrom;
+  if (path.length < 2 || path[0] !== 'activities' || typeof path[1] !== 'number') return undefined;
+  if (typeof previous !== 'object' || previous === null || !validValues.has(previous)) return undefined;
+  const before = (previous as Record<string, unknown>).activities;
+  const after = isObject(value) ? value.activities : undefined;
+  return Array.isArray(before) && Array.isArray(after) && before.length === after.length ? path[1] : undefined;
 }
 
 /** The document with its collection emptied (checked on its own), and the collection's items by JSON pointer. */

@@ -12,9 +12,10 @@ export const unknownTypes: OrchestrationCheck = (ctx) => {
   const index = ctx.index;
   if (!index) return;
   const types = new Suggester(() => index.declaredTypes());
-  for (const activity of ctx.model.activities) {
-    if (activity.type === undefined || !activity.typeNode) continue;
-    if (index.declarationsOf(activity.type).length) continue;
+  for (let a = 0; a < ctx.model.activities.length; a++) {
+    const activity = ctx.model.activities[a];
+    if (activity.type === undefined) continue;
+    if (index.declarationsOf(activity.type).length || !activity.typeNode) continue;
     const suggestion = types.suggest(activity.type);
     const declaration = suggestion ? index.declarationsOf(suggestion)[0] : undefined;
     const hint = suggestion ? ` Did you mean '${suggestion}'?` : '';

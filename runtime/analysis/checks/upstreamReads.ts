@@ -11,8 +11,10 @@ import { notUpstreamAdvice, UpstreamReads } from './support/upstream';
 export const upstreamReads: OrchestrationCheck = (ctx) => {
   const { model, doc } = ctx;
   let reads: UpstreamReads | undefined;
-  for (const activity of model.activities) {
-    for (const input of activity.inputs) {
+  for (let a = 0; a < model.activities.length; a++) {
+    const activity = model.activities[a];
+    for (let i = 0; i < activity.inputs.length; i++) {
+      const input = activity.inputs[i];
       const source = input.source;
       if (!source?.activityId || malformedReason(source)) continue;
       const read = model.byId.get(source.activityId);

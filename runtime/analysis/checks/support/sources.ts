@@ -3,7 +3,7 @@
  * definition's run-input properties and the activity types' schemas.
  */
 import { propertyValue, type JsonNode } from '../../../json/node';
-import type { OrchestrationModel, SourceRef } from '../../../model/located';
+import { firstSegment, type OrchestrationModel, type SourceRef } from '../../../model/located';
 import { schemaProperties } from '../../../model/types';
 import { Suggester } from './suggest';
 
@@ -14,6 +14,12 @@ import { Suggester } from './suggest';
 export function malformedReason(source: SourceRef): string | undefined {
   const value = source.value;
   const length = value.length;
+  // The usual source, settled without a loop: it starts with a name, ends with one, has no `..`.
+  if (length > 0) {
+    const first = value.charCodeAt(0);
+    const last = value.charCodeAt(length - 1);
+    if (first > 32 && first !== 46 && last !== 46 && !value.includes('..')) return undefined;
+  }
   let blank = true;
   let emptySegment = false;
   for (let i = 0; i < length; i++) {
@@ -92,7 +98,7 @@ export class PropertyReads {
 
   problem(source: SourceRef): PropertyProblem | undefined {
     if (source.activityId !== undefined || malformedReason(source)) return undefined;
-    const property = source.segments[0];
+    const property = firstSegment(source.value);
     if (this.input.has(property)) return undefined;
     if (this.input.checked) {
       const suggestion = this.names.suggest(property);

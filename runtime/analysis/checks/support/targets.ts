@@ -12,22 +12,55 @@ export interface SuppliedTarget {
   name: string;
   kind: 'input' | 'forEach.as';
   input?: InputModel;
-  node: JsonNode;
+  /** Made on first use: only targets that get a diagnostic need their node. */
+  readonly node: JsonNode;
 }
 
+class InputTarget implements SuppliedTarget {
+  readonly kind = 'input';
+  constructor(readonly name: string, readonly input: InputModel) {}
+  get node(): JsonNode {
+    return this.input.targetNode!;
+  }
+}
+
+class ItemTarget implements SuppliedTarget {
+  readonly kind = 'forEach.as';
+  constructor(readonly name: string, private readonly forEach: NonNullable<ActivityModel['forEach']>) {}
+  get node(): JsonNode {
+    return this.forEach.asNode!;
+  }
+}
+
+/**
+ * The model sets `targetNode` whenever it sets `target` (and `asNode` with `as`), so the names alone
+ * decide what is supplied, without making nodes.
+ */
 export function suppliedTargets(activity: ActivityModel): SuppliedTarget[] {
   const targets: SuppliedTarget[] = [];
-  for (const input of activity.inputs) {
-    if (input.target !== undefined && input.targetNode) targets.push({ name: input.target, kind: 'input', input, node: input.targetNode });
+  for (let i = 0; i < activity.inputs.length; i++) {
+    const input = activity.inputs[i];
+    if (input.target !== undefined) targets.push(new InputTarget(input.target, input));
   }
   const forEach = activity.forEach;
-  if (forEach?.as !== undefined && forEach.asNode) {
-    const item: SuppliedTarget = { name: forEach.as, kind: 'forEach.as', node: forEach.asNode };
+  if (forEach?.as !== undefined) {
+    const item = new ItemTarget(forEach.as, forEach);
     // forEach may be written before or after inputs: "first" means first in the file.
     if (forEach.node.offset < (activity.inputsNode?.offset ?? Infinity)) targets.unshift(item);
     else targets.push(item);
   }
   return targets;
+}
+
+/** Whether every name the activity supplies is in `names` (answered without making targets or nodes). */
+export function suppliesOnly(activity: ActivityModel, names: ReadonlySet<string>): boolean {
+  const inputs = activity.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const target = inputs[i].target;
+    if (target !== undefined && !names.has(target)) return false;
+  }
+  const as = activity.forEach?.as;
+  return as === undefined || names.has(as);
 }
 
 export function targetSpan(text: string, target: SuppliedTarget): Span {
