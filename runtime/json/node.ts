@@ -1,8 +1,9 @@
 /**
  * A JSON syntax tree with offsets. Structurally compatible with jsonc-parser's `Node`, so that its
  * helpers (findNodeAtOffset, getNodePath, format) work on our trees too. Containers also carry their
- * plain JavaScript `value`, built in the same pass, because ajv and the runtime want the value and
- * rebuilding it from the tree would cost a second walk over a 2 MB document.
+ * plain JavaScript `value` (the very objects of the document's plain value, which ajv and the runtime
+ * read). parseJsonc's nodes are made on demand from a compact tape (see ./tree.ts): `children` is a
+ * getter, every other field a plain one, and nodes are never changed after they are made.
  */
 export type JsonNodeType = 'object' | 'array' | 'property' | 'string' | 'number' | 'boolean' | 'null';
 

@@ -46,23 +46,6 @@ export class JsonTape {
     return TYPE_NAMES[this.kind[i]];
   }
 
-  /** Objects, arrays and properties have children (possibly none). */
-  isContainer(i: number): boolean {
-    return this.kind[i] <= PROPERTY;
-  }
-
-  firstChild(i: number): number {
-    return i + 1 < this.skip[i] ? i + 1 : -1;
-  }
-
-  /** The next sibling of `i` (-1 for the last child and for the root). */
-  nextSibling(i: number): number {
-    const p = this.parent[i];
-    if (p < 0) return -1;
-    const next = this.skip[i];
-    return next < this.skip[p] ? next : -1;
-  }
-
   childCount(i: number): number {
     let n = 0;
     for (let k = i + 1, end = this.skip[i]; k < end; k = this.skip[k]) n++;
@@ -155,20 +138,6 @@ export class JsonTape {
     return this.leafValue(i);
   }
 
-  /** The innermost entry whose span contains `offset` (end inclusive), or -1. */
-  entryAt(offset: number): number {
-    if (this.count === 0 || offset < this.start[0] || offset > this.end[0]) return -1;
-    let node = 0;
-    for (;;) {
-      let found = -1;
-      for (let k = node + 1, end = this.skip[node]; k < end; k = this.skip[k]) {
-        if (offset < this.start[k]) break;
-        if (offset <= this.end[k]) { found = k; break; }
-      }
-      if (found < 0) return node;
-      node = found;
-    }
-  }
 }
 
 /** Appends entries, growing the arrays as needed; `finish` trims them to size. */
