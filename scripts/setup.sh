@@ -11,6 +11,8 @@ packages=()
 if (( want_tests )); then
   # openssh-server: the ssh provider's tests start a real sshd; chromium + libkrb5-dev + ripgrep: the VS Code e2e runner.
   packages+=(openssh-server openssh-client chromium libkrb5-dev ripgrep)
+  # nats-server: distributed mode's tests start a real JetStream server; redis-server: the BullMQ peer in the bench.
+  packages+=(nats-server redis-server)
 fi
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -32,6 +32,8 @@ export interface NodeRunInfo {
   error?: string;
   /** forEach / per-host fan-out: instances finished and in total. */
   instances?: { done: number; total: number };
+  /** Distributed mode: the agent of the current (or last) attempt. */
+  agent?: string;
 }
 
 export interface RunInfo {
@@ -183,6 +185,7 @@ function isNodeRunInfo(v: unknown): v is NodeRunInfo {
   if (!isOptNum(v.startedAt) || !isOptNum(v.endedAt)) return false;
   if (v.outputs !== undefined && !isObj(v.outputs)) return false;
   if (v.error !== undefined && typeof v.error !== 'string') return false;
+  if (v.agent !== undefined && !isStr(v.agent, 200)) return false;
   if (v.instances !== undefined && !(isObj(v.instances) && isNum(v.instances.done) && isNum(v.instances.total))) return false;
   return true;
 }

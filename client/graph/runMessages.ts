@@ -15,6 +15,7 @@ export function nodeInfo(activity: ActivityView): NodeRunInfo {
   if (activity.startedAt !== undefined) info.startedAt = activity.startedAt;
   if (activity.endedAt !== undefined) info.endedAt = activity.endedAt;
   if (activity.error !== undefined) info.error = activity.error.slice(0, 2000);
+  if (last?.agent !== undefined) info.agent = last.agent.slice(0, 200);
   if (activity.outputs !== undefined && activity.outputs !== null && typeof activity.outputs === 'object' && !Array.isArray(activity.outputs)) {
     const text = JSON.stringify(activity.outputs);
     info.outputs = text.length <= MAX_OUTPUT_CHARS ? (activity.outputs as Record<string, unknown>) : { '…': `${text.length} characters of outputs; see the Runs view` };

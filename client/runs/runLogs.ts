@@ -137,7 +137,7 @@ function describe(entry: JournalEntry): string {
     case 'activity.pending': return `${unit} pending (${entry.reason})`;
     case 'activity.expanded': return `${unit} fans out into ${entry.instances.length} instances`;
     case 'activity.waiting-for-pool': return `${unit} waiting for ${Object.entries(entry.pools).map(([p, n]) => `${n} of ${p}`).join(', ')}`;
-    case 'activity.started': return `${unit} attempt ${entry.attempt} started${entry.poll ? ` (poll ${entry.poll})` : ''}`;
+    case 'activity.started': return `${unit} attempt ${entry.attempt} ${entry.agent ? `started on agent ${entry.agent}${(entry.delivery ?? 1) > 1 ? ` (delivery ${entry.delivery})` : ''}` : 'started'}${entry.poll ? ` (poll ${entry.poll})` : ''}`;
     case 'activity.retrying': return `${unit} attempt ${entry.attempt} failed, retrying in ${formatDuration(entry.delayMs)}: ${entry.error}`;
     case 'activity.scheduled': return `${unit} polls again in ${formatDuration(entry.delayMs)}${entry.message ? `: ${entry.message}` : ''}`;
     case 'activity.waiting': return `${unit} waiting for completion${entry.message ? `: ${entry.message}` : ''}`;

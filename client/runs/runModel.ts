@@ -15,6 +15,10 @@ export interface AttemptView {
   endedAt?: number;
   /** Schedule re-polls within the attempt. */
   polls: number;
+  /** Distributed mode: the agent running it (the last one, when a dead agent's message was handed over). */
+  agent?: string;
+  /** Distributed mode: deliveries of its message (above 1 when an agent died holding it). */
+  deliveries?: number;
   error?: string;
   message?: string;
 }
@@ -231,9 +235,11 @@ export function applyEvent(run: RunView, event: RunEvent): RunChange {
       unit.message = undefined;
       unit.startedAt ??= event.time;
       if (event.inputs) unit.inputs = event.inputs;
-      const existing = currentAttempt(unit, event.attempt);
-      if (existing) { existing.state = 'running'; existing.polls = event.poll; }
-      else unit.attempts.push({ attempt: event.attempt, state: 'running', startedAt: event.time, polls: event.poll });
+      let attempt = currentAttempt(unit, event.attempt);
+      if (attempt) { attempt.state = 'running'; attempt.polls = event.poll; }
+      else unit.attempts.push(attempt = { attempt: event.attempt, state: 'running', startedAt: event.time, polls: event.poll });
+      if (event.agent !== undefined) attempt.agent = event.agent;
+      if (event.delivery !== undefined) attempt.deliveries = event.delivery;
       break;
     }
     case 'activity.retrying':

@@ -18,6 +18,7 @@ import { runsFolderOf } from '../config';
 import type { WorkspaceDefinitions } from '../definitions/workspaceDefinitions';
 import type { OrchSecrets } from '../secrets/secretStorage';
 import { RestrictedModeError } from '../trust';
+import { executionMode, type ExecutionMode } from './executionMode';
 import { createProviders, disposeProviders } from './providers';
 import { isFinished, type RunView } from './runModel';
 import type { RunRecord, RunStore } from './runStore';
@@ -64,16 +65,22 @@ export class RunService implements vscode.Disposable {
     await this.definitions.refreshAround(uri);
     const parsed = loadDefinition(uri.fsPath, { cwd: folder.uri.fsPath, index: this.definitions.index });
     const runsDir = runsFolderOf(folder);
+    const mode = await this.mode(uri, options.interactive);
     return this.track(folder, runsDir, (listeners) => startRun({
       parsed,
       input: options.input,
       runsDir,
       cwd: folder.uri.fsPath,
-      providers: this.registry(),
-      secrets: this.secrets.engineStore(options.interactive),
+      providers: mode.providers,
+      secrets: mode.secrets,
       listeners,
       onListenerError: (error, event) => this.log.error(`a view failed on ${event.type}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
-    }), options.interactive);
+    }), options.interactive, undefined, mode);
+  }
+
+  /** Where a run executes: this machine, or NATS agents when orch.nats.url is set. */
+  private mode(scope: vscode.Uri, interactive: boolean): Promise<ExecutionMode> {
+    return executionMode(scope, () => this.registry(), this.secrets.engineStore(interactive), (name) => this.secrets.get(name), this.log);
   }
 
   /**
@@ -86,13 +93,14 @@ export class RunService implements vscode.Disposable {
     if (this.handles.has(runId) || (record.view.state === 'running' && liveHolder(runPaths(record.dir)))) {
       throw new Error(`run ${runId} is still running`);
     }
+    const mode = await this.mode(record.folder.uri, options.interactive);
     return this.track(record.folder, undefined, (listeners) => resumeRun(record.dir, {
       cwd: record.folder.uri.fsPath,
-      providers: this.registry(),
-      secrets: this.secrets.engineStore(options.interactive),
+      providers: mode.providers,
+      secrets: mode.secrets,
       listeners,
       onListenerError: (error, event) => this.log.error(`a view failed on ${event.type}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
-    }), options.interactive, runId);
+    }), options.interactive, runId, mode);
   }
 
   /**
@@ -104,24 +112,25 @@ export class RunService implements vscode.Disposable {
     const original = this.requireRecord(runId);
     if (this.handles.has(runId)) throw new Error(`run ${runId} is still running: cancel it (or let it finish) before disposing of it`);
     let disposal: DisposalPlan | undefined;
+    const mode = await this.mode(original.folder.uri, options.interactive);
     const record = await this.track(original.folder, dirname(original.dir), async (listeners) => {
       const handle = await disposeRun(original.dir, {
         cwd: original.folder.uri.fsPath,
-        providers: this.registry(),
-        secrets: this.secrets.engineStore(options.interactive),
+        providers: mode.providers,
+        secrets: mode.secrets,
         listeners,
         onListenerError: (error, event) => this.log.error(`a view failed on ${event.type}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
       disposal = handle.disposal;
       return handle;
-    }, options.interactive);
+    }, options.interactive, undefined, mode);
     return { record, disposal: disposal! };
   }
 
   private async track(
     folder: vscode.WorkspaceFolder, runsDir: string | undefined,
     open: (listeners: ((event: import('../../runtime/engine/events').RunEvent) => void)[]) => Promise<RunHandle>,
-    interactive: boolean, existingRunId?: string,
+    interactive: boolean, existingRunId: string | undefined, mode: ExecutionMode,
   ): Promise<RunRecord> {
     // Subscribed through the engine's `listeners`, the store sees every event from the first one.
     const live = this.store.liveListener(folder, runsDir);
@@ -131,15 +140,17 @@ export class RunService implements vscode.Disposable {
       handle = await open([live.listener]);
     } catch (error) {
       live.dispose();
+      await mode.release();
       throw error;
     }
     this.handles.set(handle.runId, handle);
     this.liveSubscriptions.set(handle.runId, live);
     const record = await this.store.whenKnown(handle.runId, seqBefore);
-    this.log.info(`run ${handle.runId} ${existingRunId ? 'resumed' : 'started'}: ${record.view.definition.path} (journal in ${handle.runDir})`);
+    this.log.info(`run ${handle.runId} ${existingRunId ? 'resumed' : 'started'}${mode.describe ? ` ${mode.describe}` : ''}: ${record.view.definition.path} (journal in ${handle.runDir})`);
     void handle.done.then((result) => this.onDone(result), (error: unknown) => {
       this.log.error(`run ${handle.runId} ended with an internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }).finally(() => {
+      void mode.release();
       this.handles.delete(handle.runId);
       this.liveSubscriptions.get(handle.runId)?.dispose();
       this.liveSubscriptions.delete(handle.runId);

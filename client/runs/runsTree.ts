@@ -335,7 +335,7 @@ function attemptItem(node: RunsNode, attempt: AttemptView): vscode.TreeItem {
   item.id = node.id;
   const duration = attempt.endedAt !== undefined ? formatDuration(attempt.endedAt - attempt.startedAt) : '';
   const firstLine = attempt.error?.split('\n')[0];
-  item.description = [attempt.state, duration, firstLine].filter(Boolean).join(' · ');
+  item.description = [attempt.state, attempt.agent && `on ${attempt.agent}`, duration, firstLine].filter(Boolean).join(' · ');
   item.iconPath = attemptIcon(attempt.state);
   item.contextValue = 'orchAttempt hasLog';
   item.accessibilityInformation = { label: `Attempt ${attempt.attempt}, ${item.description}` };
@@ -382,6 +382,7 @@ function attemptTooltip(attempt: AttemptView): vscode.MarkdownString {
   if (attempt.endedAt !== undefined) md.appendMarkdown(` · took ${formatDuration(attempt.endedAt - attempt.startedAt)}`);
   md.appendMarkdown('\n\n');
   if (attempt.polls) md.appendMarkdown(`Polled ${attempt.polls} times\n\n`);
+  if (attempt.agent) md.appendMarkdown(`Agent: ${escape(attempt.agent)}${(attempt.deliveries ?? 1) > 1 ? ` (delivery ${attempt.deliveries}: handed over after an agent stopped)` : ''}\n\n`);
   if (attempt.message) md.appendMarkdown(`${escape(attempt.message)}\n\n`);
   if (attempt.error) md.appendMarkdown(`Error:\n\n${codeBlock(attempt.error)}\n\n`);
   md.appendMarkdown('Click to open its log.');

@@ -52,6 +52,7 @@ export function nodeTooltip(node: ViewNode, info: NodeRunInfo | undefined, now: 
   if (info) {
     rows.push(['state', STATE_LABELS[info.state]]);
     if (info.attempt > 0) rows.push(['attempt', String(info.attempt)]);
+    if (info.agent) rows.push(['agent', info.agent]);
     const fan = attemptLabel(info);
     if (info.instances) rows.push(['instances', fan]);
     if (info.startedAt !== undefined) rows.push(['started', clock(info.startedAt)]);

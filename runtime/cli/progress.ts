@@ -125,7 +125,10 @@ class PlainProgress implements Progress {
     const tag = (state: ActivityState, text: string) => `${time} ${colourOf(state, p, `${GLYPH[state]} ${who}`)} ${text}`;
     switch (e.type) {
       case 'activity.log': return `${p.dim(`${time} ${who} │`)} ${e.line}`;
-      case 'activity.started': return tag('running', e.poll ? `polling (attempt ${e.attempt}, poll ${e.poll})` : `started (attempt ${e.attempt})`);
+      case 'activity.started': {
+        const where = e.agent ? ` on ${e.agent}${(e.delivery ?? 1) > 1 ? ` (delivery ${e.delivery})` : ''}` : '';
+        return tag('running', e.poll ? `polling (attempt ${e.attempt}, poll ${e.poll})${where}` : `started (attempt ${e.attempt})${where}`);
+      }
       case 'activity.succeeded': return tag('succeeded', `succeeded in ${formatDuration(e.durationMs)}${e.completedBy ? ' (completed externally)' : ''}`);
       case 'activity.failed': return tag('failed', `failed${e.attempt ? ` (attempt ${e.attempt})` : ''}: ${oneLine(e.error, 400)}`);
       case 'activity.retrying': return tag('retrying', `retrying in ${formatDuration(e.delayMs)}: ${oneLine(e.error)}`);

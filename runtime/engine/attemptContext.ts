@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
-import type { LogStream, ProcessorContext } from './provider';
+import type { LogStream, ProcessorContext, RemoteAttempts } from './provider';
 
 /** An abort that creates its AbortController only when someone looks at the signal. */
 export class LazyAbort {
@@ -40,6 +40,7 @@ export class AttemptContext implements ProcessorContext {
   hostEntry?: HostEntry;
   inventoryDir?: string;
   state?: unknown;
+  remote?: RemoteAttempts;
   /** Whether the provider read `workDir`. */
   workDirUsed = false;
 

@@ -120,6 +120,10 @@ export interface ActivityStartedEvent extends EventBase, ActivityRef {
   idempotencyKey: string;
   /** The resolved inputs (secrets redacted); only on the first poll of an attempt. */
   inputs?: Record<string, unknown>;
+  /** Distributed mode: the agent that took the attempt (absent when it was only queued for one). */
+  agent?: string;
+  /** Distributed mode: how many times the message was delivered (above 1 after an agent died holding it). */
+  delivery?: number;
 }
 
 export interface ActivityLogEvent extends EventBase, ActivityRef {

@@ -4,6 +4,7 @@
  * everything else (retries, timeouts, journaling, events).
  */
 import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
+import type { AttemptPolicy } from './attempts';
 
 export type ProcessorResult =
   /** Done: outputs recorded, dependents may start. */
@@ -58,11 +59,38 @@ export interface ProcessorContext {
   workDir: string;
   /** The folder definitions are relative to (the ActivityDefinition's folder). */
   baseDir: string;
+  /** Set only for a provider that `runsAttempts` (distributed mode): where it reports what happens elsewhere. */
+  remote?: RemoteAttempts;
+}
+
+/**
+ * How a provider that runs attempts elsewhere (an agent over NATS retries, polls and times out on its
+ * side) tells the engine what happens, so the journal and the events read as for a local run. Attempt
+ * and poll numbers count within this call, from 1 and 0; the engine maps them onto the run's own.
+ */
+export interface RemoteAttempts {
+  /** Retries, backoff and per-attempt timeout, for the remote side to apply. */
+  readonly policy: AttemptPolicy;
+  /** `value` with the run's secret values put back as `${secret:NAME}` references (for a side that resolves its own). */
+  references<T>(value: T): T;
+  /** An attempt (or a poll of one) started on `agent`; `delivery` above 1 says it was handed over after a failure. */
+  started(attempt: number, poll: number, agent: string, delivery: number): void;
+  log(attempt: number, stream: LogStream, line: string): void;
+  /** RetryError with attempts left: the next attempt comes after `delayMs`. */
+  retrying(attempt: number, error: string, delayMs: number): void;
+  /** Schedule: polled again after `delayMs`. */
+  scheduled(attempt: number, poll: number, delayMs: number, message?: string): void;
 }
 
 export interface Provider {
   readonly name: string;
   execute(ctx: ProcessorContext): Promise<ProcessorResult>;
+  /**
+   * The provider runs the whole attempt loop elsewhere (retries, Schedule polls, timeouts) and answers
+   * only with complete, wait or fatal, reporting the steps through `ctx.remote`; the engine then applies
+   * no timeout of its own and keeps the unit's slot for the whole call.
+   */
+  readonly runsAttempts?: boolean;
   /** Releases pooled resources (ssh connections, workers) at the end of a run. */
   dispose?(): Promise<void>;
 }

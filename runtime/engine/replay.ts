@@ -29,6 +29,8 @@ export interface UnitSnapshot {
   completedBy?: 'external';
   /** The last attempt that a crash interrupted. */
   interruptedAttempt?: number;
+  /** Distributed mode: the agent running (or that ran) the last attempt. */
+  agent?: string;
   pools?: Record<string, number>;
 }
 
@@ -191,6 +193,8 @@ export function applyEntry(run: RunSnapshot, entry: JournalEntry): void {
       unit.poll = entry.poll;
       unit.startedAt ??= entry.time;
       if (entry.inputs !== undefined) unit.inputs = entry.inputs;
+      if (entry.agent !== undefined) unit.agent = entry.agent;
+      else drop(unit, 'agent');
       drop(unit, 'dueAt');
       drop(unit, 'pools');
       drop(unit, 'message');

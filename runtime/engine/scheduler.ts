@@ -18,7 +18,7 @@ import type { ActivityRef, ActivityStartedEvent, ActivityState, ActivitySucceede
 import { InputError, readSource, resolveInputs, resolveRunOutput, type SourceScope } from './inputs';
 import type { Outbox } from './outbox';
 import type { RunPlan } from './plan';
-import type { LogStream, ProcessorContext } from './provider';
+import type { LogStream, ProcessorContext, RemoteAttempts } from './provider';
 import { AttemptContext, LazyAbort } from './attemptContext';
 import type { ActivitySnapshot, RunSnapshot, UnitSnapshot } from './replay';
 import { logFile, type RunPaths } from './runFolder';
@@ -202,12 +202,13 @@ export class Scheduler {
       items = value;
     }
     const hosts: (UnitHost | undefined)[] = plan.hosts?.length ? plan.hosts : [undefined];
-    let index = 0;
+    const units: UnitRun[] = [];
     for (const item of items) {
       for (const host of hosts) {
-        activity.units.push(new UnitRun(activity, index++, host, forEach ? { as: forEach.as, value: item } : undefined));
+        units.push(new UnitRun(activity, units.length, host, forEach ? { as: forEach.as, value: item } : undefined));
       }
     }
+    activity.units = units;
     activity.unitsLeft = activity.units.length;
     activity.state = 'running';
     this.o.outbox.record({
@@ -351,13 +352,50 @@ export class Scheduler {
       if (unit.host.inventoryDir) ctx.inventoryDir = unit.host.inventoryDir;
     }
     if (unit.poll > 0 && unit.pollState !== undefined) ctx.state = unit.pollState;
+    const remote = plan.provider.runsAttempts === true;
+    if (remote) ctx.remote = this.remoteAttempts(unit, attempt, ctx);
     unit.context = ctx;
-    const execution: AttemptExecution = new AttemptExecution(plan.provider, ctx, abort, this.o.clock, plan.policy.timeoutMs, this.o.timeoutGraceMs,
+    const execution: AttemptExecution = new AttemptExecution(plan.provider, ctx, abort, this.o.clock, remote ? undefined : plan.policy.timeoutMs, this.o.timeoutGraceMs,
       (outcome: AttemptOutcome) => {
         if (ctx.workDirUsed) this.usedWorkDirs = true;
         this.settled(unit, execution, outcome);
       });
     unit.execution = execution;
+  }
+
+  /**
+   * What a provider that runs attempts elsewhere reports, journaled as a local run's steps would be.
+   * Its attempt numbers start at 1 for this call, which began at the run's attempt `base`.
+   */
+  private remoteAttempts(unit: UnitRun, base: number, ctx: ProcessorContext): RemoteAttempts {
+    // Reports of a call that has ended (or of an earlier one) change nothing.
+    const live = () => !this.finished && unit.context === ctx;
+    return {
+      policy: unit.activity.plan.policy,
+      references: (value) => this.o.secrets.references(value),
+      started: (attempt, poll, agent, delivery) => this.guard(() => {
+        if (!live()) return;
+        const absolute = base + attempt - 1;
+        if (absolute !== unit.attempt) this.endAttempt(unit);
+        unit.attempt = absolute;
+        unit.poll = poll;
+        unit.state = 'running';
+        if (!unit.activity.plan.fanOut) unit.activity.state = 'running';
+        this.o.outbox.record({ type: 'activity.started', ...unit.ref, attempt: absolute, poll, idempotencyKey: this.idempotencyKey(unit), agent, delivery });
+      }),
+      log: (attempt, stream, line) => this.guard(() => this.logLine(unit, base + attempt - 1, stream, line)),
+      retrying: (attempt, error, delayMs) => this.guard(() => {
+        if (!live()) return;
+        this.endAttempt(unit);
+        unit.state = 'retrying';
+        if (!unit.activity.plan.fanOut) unit.activity.state = 'retrying';
+        this.o.outbox.record({ type: 'activity.retrying', ...unit.ref, attempt: base + attempt - 1, error, delayMs });
+      }),
+      scheduled: (attempt, poll, delayMs, message) => this.guard(() => {
+        if (!live()) return;
+        this.o.outbox.record({ type: 'activity.scheduled', ...unit.ref, attempt: base + attempt - 1, poll, delayMs, ...(message ? { message } : {}) });
+      }),
+    };
   }
 
   private resolvedTypes = new Map<string, ProcessorContext['definition']>();
@@ -636,7 +674,8 @@ export class Scheduler {
         else this.cancelUnit(unit, reason);
       }
       for (const unit of activity.units) {
-        if (unit.state === 'retrying' || unit.state === 'waiting') this.cancelUnit(unit, reason);
+        // A remote attempt loop (runsAttempts) is running work even while it backs off: it finishes.
+        if ((unit.state === 'retrying' && !unit.execution) || unit.state === 'waiting') this.cancelUnit(unit, reason);
       }
     }
   }

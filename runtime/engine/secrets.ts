@@ -99,6 +99,24 @@ export class Secrets {
     return this.substitute(value) as T;
   }
 
+  /**
+   * A deep copy of `value` with every secret value put back as its `${secret:NAME}` reference: for a
+   * receiver (a remote agent) that resolves secrets from a store of its own and must not get ours.
+   */
+  references<T>(value: T): T {
+    if (this.values.size === 0) return value;
+    const byLength = [...this.values].filter(([, v]) => v.length > 0).sort((a, b) => b[1].length - a[1].length);
+    const pattern = new RegExp(byLength.map(([, v]) => escapeRegExp(v)).join('|'), 'g');
+    const names = new Map(byLength.map(([name, v]) => [v, name] as const));
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return v.replace(pattern, (found) => `\${secret:${names.get(found)}}`);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, walk(item)]));
+      return v;
+    };
+    return walk(value) as T;
+  }
+
   private substitute(value: unknown): unknown {
     if (typeof value === 'string') {
       if (!value.includes('${secret:')) return value;

@@ -12,12 +12,12 @@ import { parseUnitKey } from '../../engine/events';
 import type { RunSnapshot } from '../../engine/replay';
 import { liveHolder, runPaths } from '../../engine/runFolder';
 import { CompleteError } from '../../engine/scheduler';
-import { envSecretStore } from '../../engine/secrets';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
 import { ExitCode, type CliIo } from '../io';
+import { executionMode, natsFlags } from '../executionMode';
 import { createProgress } from '../progress';
-import { followRun, jsonFlag, lazyHostLookup, providersFor, runDirOf, runsDirFlag } from './run';
+import { followRun, jsonFlag, lazyHostLookup, runDirOf, runsDirFlag } from './run';
 import { runOpenFailure } from './resume';
 
 const ANSWER_TIMEOUT_MS = 15_000;
@@ -66,6 +66,7 @@ export const completeCommand = defineCommand({
     output: { kind: 'string', valueName: 'JSON', description: 'the outputs, a JSON object or @file.json (default {})' },
     'runs-dir': runsDirFlag,
     json: jsonFlag,
+    ...natsFlags,
   },
   positionals: { name: 'arguments (RUN ACTIVITY)', min: 2, max: 2 },
   examples: ['orch complete latest approve --output \'{"approved": true}\'', 'orch complete 20250101-120000-3f9a deploy[2] --output @result.json'],
@@ -95,12 +96,15 @@ export const completeCommand = defineCommand({
       return ExitCode.problems;
     }
     const progress = createProgress(io, { json: flags.json });
-    const providers = providersFor(lazyHostLookup(snapshot.definition.path, snapshot.defs, io.cwd));
+    const mode = executionMode(io, flags, lazyHostLookup(snapshot.definition.path, snapshot.defs, io.cwd));
+    const providers = mode.providers;
     let handle: RunHandle;
     try {
-      handle = await resumeRun(dir, { providers, secrets: envSecretStore(io.env), cwd: io.cwd, listeners: [progress.listener] });
+      await mode.ready();
+      handle = await resumeRun(dir, { providers, secrets: mode.secrets, cwd: io.cwd, listeners: [progress.listener] });
     } catch (error) {
       await providers.dispose();
+      if (error instanceof UsageError) throw error;
       return runOpenFailure(io, error);
     }
     try {

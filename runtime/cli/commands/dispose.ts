@@ -6,11 +6,12 @@ import { resolve } from 'node:path';
 import { disposeRun, type DisposeHandle } from '../../engine/dispose';
 import { readRun } from '../../engine/engine';
 import { runPaths } from '../../engine/runFolder';
-import { envSecretStore } from '../../engine/secrets';
+import { UsageError } from '../args';
 import { defineCommand } from '../command';
+import { executionMode, natsFlags } from '../executionMode';
 import { plural } from '../format';
 import { createProgress } from '../progress';
-import { followRun, jsonFlag, lazyHostLookup, parsePositiveInt, providersFor, runDirOf, runsDirFlag } from './run';
+import { followRun, jsonFlag, lazyHostLookup, parsePositiveInt, runDirOf, runsDirFlag } from './run';
 import { runOpenFailure } from './resume';
 
 export const disposeCommand = defineCommand({
@@ -30,6 +31,7 @@ export const disposeCommand = defineCommand({
     'runs-dir': runsDirFlag,
     defs: { kind: 'string', valueName: 'DIR', repeatable: true, description: 'folder of activity definitions and host inventories' },
     json: jsonFlag,
+    ...natsFlags,
   },
   positionals: { name: 'RUN', min: 1, max: 1 },
   examples: ['orch dispose latest', 'orch dispose 20250101-120000-3f9a --dispose teardown.orch.json'],
@@ -43,13 +45,16 @@ export const disposeCommand = defineCommand({
     try {
       const { snapshot } = readRun(runPaths(dir));
       original = snapshot.runId;
-      providers = providersFor(lazyHostLookup(flags.dispose ? resolve(io.cwd, flags.dispose) : snapshot.definition.path, flags.defs.length ? flags.defs : snapshot.defs, io.cwd));
+      const mode = executionMode(io, flags, lazyHostLookup(flags.dispose ? resolve(io.cwd, flags.dispose) : snapshot.definition.path, flags.defs.length ? flags.defs : snapshot.defs, io.cwd));
+      providers = mode.providers;
+      await mode.ready();
       handle = await disposeRun(dir, {
-        providers, secrets: envSecretStore(io.env), cwd: io.cwd, concurrency, defs: flags.defs,
+        providers, secrets: mode.secrets, cwd: io.cwd, concurrency, defs: flags.defs,
         disposeDefinition: flags.dispose, listeners: [progress.listener],
       });
     } catch (error) {
       await providers?.dispose();
+      if (error instanceof UsageError) throw error;
       return runOpenFailure(io, error);
     }
     const { disposed, withoutCounterpart } = handle.disposal;

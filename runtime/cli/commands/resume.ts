@@ -2,16 +2,17 @@
 import { resumeRun, readRun, RunRefusedError, type RunHandle } from '../../engine/engine';
 import { JournalCorruptError } from '../../engine/journal';
 import { runPaths, RunLockedError } from '../../engine/runFolder';
-import { envSecretStore } from '../../engine/secrets';
+import { UsageError } from '../args';
 import { defineCommand } from '../command';
 import { ExitCode } from '../io';
+import { executionMode, natsFlags } from '../executionMode';
 import { createProgress } from '../progress';
-import { followRun, jsonFlag, lazyHostLookup, parsePositiveInt, printRefusal, providersFor, runDirOf, runsDirFlag } from './run';
+import { followRun, jsonFlag, lazyHostLookup, parsePositiveInt, printRefusal, runDirOf, runsDirFlag } from './run';
 
 export const resumeCommand = defineCommand({
   name: 'resume',
   summary: 'Continue a run that crashed, was cancelled or failed: only what did not succeed runs again.',
-  usage: 'resume RUN [--concurrency N] [--runs-dir DIR] [--json]',
+  usage: 'resume RUN [--concurrency N] [--runs-dir DIR] [--json] [--nats URL]',
   details: [
     'RUN is a run id (or a unique prefix of one, or `latest`) in the runs folder, or a run folder\'s path.\n' +
     'Attempts that were in flight when the run stopped are marked interrupted; every activity that did not\n' +
@@ -23,6 +24,7 @@ export const resumeCommand = defineCommand({
     concurrency: { kind: 'string', valueName: 'N', description: 'most activities running at once (overrides the run\'s)' },
     'runs-dir': runsDirFlag,
     json: jsonFlag,
+    ...natsFlags,
   },
   positionals: { name: 'RUN', min: 1, max: 1 },
   examples: ['orch resume 20250101-120000-3f9a', 'orch resume latest'],
@@ -34,10 +36,13 @@ export const resumeCommand = defineCommand({
     let handle: RunHandle;
     try {
       const { snapshot } = readRun(runPaths(dir));
-      providers = providersFor(lazyHostLookup(snapshot.definition.path, snapshot.defs, io.cwd));
-      handle = await resumeRun(dir, { providers, secrets: envSecretStore(io.env), cwd: io.cwd, concurrency, listeners: [progress.listener] });
+      const mode = executionMode(io, flags, lazyHostLookup(snapshot.definition.path, snapshot.defs, io.cwd));
+      providers = mode.providers;
+      await mode.ready();
+      handle = await resumeRun(dir, { providers, secrets: mode.secrets, cwd: io.cwd, concurrency, listeners: [progress.listener] });
     } catch (error) {
       await providers?.dispose();
+      if (error instanceof UsageError) throw error;
       return runOpenFailure(io, error);
     }
     return followRun(io, handle, progress, providers);

@@ -12,7 +12,6 @@ import type { RunHandle, RunResult } from '../../engine/engine';
 import { setPath } from '../../engine/inputs';
 import { loadDefinition, RunRefusedError, type HostInfo } from '../../engine/load';
 import { defaultRunsDir, resolveRunDir, RunNotFoundError } from '../../engine/runFolder';
-import { envSecretStore } from '../../engine/secrets';
 import type { HostEntry } from '../../model/types';
 import { createProviderRegistry, type ProviderRegistry } from '../../providers/registry';
 import { UsageError } from '../args';
@@ -22,6 +21,7 @@ import { paletteFor, toJsonDiagnostic } from '../format';
 import { ExitCode, type CliIo } from '../io';
 import { createProgress, type Progress } from '../progress';
 import { displayPath, loadWorkspace } from '../workspace';
+import { executionMode, natsFlags } from '../executionMode';
 
 /** Exit statuses of the commands that drive a run. */
 export const RunExit = { succeeded: 0, failed: 1, cancelled: 130 } as const;
@@ -165,13 +165,15 @@ export async function followRun(io: CliIo, handle: RunHandle, progress: Progress
 export const runCommand = defineCommand({
   name: 'run',
   summary: 'Run an orchestration durably, with live progress (resumable after a crash or Ctrl-C).',
-  usage: 'run FILE [--input FILE.json] [--set key=value]... [--concurrency N] [--runs-dir DIR] [--defs DIR]... [--json]',
+  usage: 'run FILE [--input FILE.json] [--set key=value]... [--concurrency N] [--runs-dir DIR] [--defs DIR]... [--json] [--nats URL]',
   details: [
     'The definition is checked exactly as `orch validate` checks it, and the input against its `schema`\n' +
     '(the definition\'s `input` gives defaults; --input and --set go over them); a run with problems is refused\n' +
     'before anything starts. Secrets (${secret:NAME}) come from environment variables ORCH_SECRET_NAME.',
     'Each run gets a folder (.orch/runs/<run id>/ beside the workspace root, or --runs-dir) with its journal,\n' +
     'logs and summary. Ctrl-C cancels gracefully (a second Ctrl-C stops at once); `orch resume` continues.',
+    'With --nats URL the activities run on `orch agent` workers of that NATS JetStream server (distributed\n' +
+    'mode, docs/distributed.md); the journal, progress and exit status are the same as on this machine.',
     'Exit status: 0 succeeded, 1 failed or refused, 2 usage error, 130 cancelled.',
   ],
   flags: {
@@ -181,6 +183,7 @@ export const runCommand = defineCommand({
     'runs-dir': runsDirFlag,
     defs: { kind: 'string', valueName: 'DIR', repeatable: true, description: 'folder of activity definitions and host inventories' },
     json: jsonFlag,
+    ...natsFlags,
   },
   positionals: { name: 'FILE', min: 1, max: 1 },
   examples: [
@@ -198,22 +201,25 @@ export const runCommand = defineCommand({
       if (error instanceof RunRefusedError) return printRefusal(io, error);
       throw error;
     }
-    const providers = providersFor(loaded.host);
+    const mode = executionMode(io, flags, loaded.host);
+    const providers = mode.providers;
     const progress = createProgress(io, { json: flags.json });
     let handle: RunHandle;
     try {
+      await mode.ready();
       handle = await startRun({
         parsed: loaded,
         input,
         concurrency,
         runsDir: flags['runs-dir'] ? resolve(io.cwd, flags['runs-dir']) : undefined,
         providers,
-        secrets: envSecretStore(io.env),
+        secrets: mode.secrets,
         cwd: io.cwd,
         listeners: [progress.listener],
       });
     } catch (error) {
       await providers.dispose();
+      if (error instanceof UsageError) throw error;
       if (error instanceof RunRefusedError) return printRefusal(io, error);
       if ((error as NodeJS.ErrnoException).code) {
         // The runs folder cannot be created or written (permissions, a full disk): say so, in one line.

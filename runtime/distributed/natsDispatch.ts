@@ -1,0 +1,257 @@
+/**
+ * Distributed mode, the orchestrator's side: a provider that runs nothing itself. Each unit the
+ * engine starts becomes a message on the work queue (subject per activity type); the agent that takes
+ * it retries, polls and times out on its side and reports back on the run's report subject, and those
+ * reports drive the engine as a local provider's results would (ProcessorContext.remote). The engine
+ * keeps the journal, so a distributed run is shown, resumed and completed exactly like a local one.
+ */
+import { nuid, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import type { ProcessorContext, ProcessorResult, Provider, RemoteAttempts } from '../engine/provider';
+import { connectNats, type NatsSettings } from './connection';
+import {
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, REPORT_STREAM,
+  reportSubject, type ActivityMessage, type AgentReport, type FinalResult,
+} from './protocol';
+import { dropRun, ensureRunConsumer, ensureStreams } from './streams';
+
+export interface NatsDispatchOptions {
+  /** Where to connect (or a connection to use, which dispose() then leaves open). */
+  nats: NatsSettings | NatsConnection;
+  /**
+   * Activity types whose agents may receive secret values in their inputs. Every other type gets
+   * `${secret:NAME}` references, which its agents resolve from their own store.
+   */
+  secretTypes?: readonly string[];
+  /** Problems that do not belong to one activity (a malformed report, a lost subscription). */
+  onProblem?(message: string): void;
+}
+
+interface Link {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+}
+
+/** One dispatch waiting for its agent's reports. */
+interface Pending {
+  ctx: ProcessorContext;
+  remote: RemoteAttempts;
+  settle(result: ProcessorResult): void;
+  /** Stream sequence of the message, once published (cancel deletes it while no agent holds it). */
+  seq?: number;
+  /** An agent is running an attempt now (between its `started` and the attempt's end). */
+  running: boolean;
+}
+
+/** Reports of one run, consumed from its durable consumer. */
+interface RunReports {
+  pending: Map<string, Pending>;
+  stop(): void;
+}
+
+const PUBLISH_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
+
+export class NatsDispatch implements Provider {
+  readonly name = 'nats';
+  readonly runsAttempts = true;
+  private link: Promise<Link> | undefined;
+  private readonly runs = new Map<string, Promise<RunReports>>();
+  private readonly secretTypes: ReadonlySet<string>;
+  private closed = false;
+
+  constructor(private readonly options: NatsDispatchOptions) {
+    this.secretTypes = new Set(options.secretTypes ?? []);
+  }
+
+  /** Connects and makes sure the streams exist; `orch run --nats` calls it before starting, so a wrong URL refuses the run. */
+  connect(): Promise<Link> {
+    return (this.link ??= this.open());
+  }
+
+  private async open(): Promise<Link> {
+    const given = this.options.nats;
+    const nc = 'publish' in given ? given : await connectNats({ ...given, name: given.name ?? 'orch run' });
+    const jsm = await nc.jetstreamManager();
+    await ensureStreams(jsm);
+    return { nc, js: nc.jetstream(), jsm };
+  }
+
+  async execute(ctx: ProcessorContext): Promise<ProcessorResult> {
+    const remote = ctx.remote;
+    if (!remote) return { kind: 'fatal', error: 'the nats provider runs only under the engine (ProcessorContext.remote is missing)' };
+    const link = await this.connect();
+    const reports = await this.reportsOf(link, ctx.runId);
+    const dispatchId = `${ctx.runId}.${nuid.next()}`;
+    const message: ActivityMessage = {
+      v: PROTOCOL_VERSION,
+      runId: ctx.runId,
+      dispatchId,
+      activityId: ctx.activityId,
+      unitKey: ctx.instance === undefined ? ctx.activityId : `${ctx.activityId}[${ctx.instance}]`,
+      type: ctx.definition.type,
+      idempotencyKey: ctx.idempotencyKey,
+      activity: remote.references(ctx.activity),
+      inputs: this.secretTypes.has(ctx.definition.type) ? ctx.inputs : remote.references(ctx.inputs),
+      policy: remote.policy,
+      reportTo: reportSubject(ctx.runId),
+      sentAt: Date.now(),
+    };
+    if (ctx.instance !== undefined) message.instance = ctx.instance;
+    if (ctx.host !== undefined) message.host = ctx.host;
+    if (ctx.hostEntry !== undefined) message.hostEntry = ctx.hostEntry;
+
+    return new Promise<ProcessorResult>((resolve) => {
+      let done = false;
+      const pending: Pending = {
+        ctx,
+        remote,
+        running: false,
+        settle: (result) => {
+          if (done) return;
+          done = true;
+          reports.pending.delete(dispatchId);
+          ctx.signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+      };
+      const onAbort = () => { void this.cancel(link, pending, dispatchId, String(ctx.signal.reason ?? 'cancelled')); };
+      reports.pending.set(dispatchId, pending);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      this.publish(link, activitySubject(message.type), message, ctx.signal).then(
+        (seq) => {
+          pending.seq = seq;
+          // Aborted while the publish was under way: the message is there now, take it back.
+          if (ctx.signal.aborted) onAbort();
+        },
+        (error: unknown) => pending.settle(ctx.signal.aborted
+          ? { kind: 'fatal', error: 'cancelled before it was queued' }
+          : { kind: 'retry', error: `could not queue the activity on NATS: ${(error as Error).message}` }),
+      );
+    });
+  }
+
+  /** Publishes until JetStream stores it (a restarting server is waited for); the msgID makes a repeat harmless. */
+  private async publish(link: Link, subject: string, message: ActivityMessage, signal: AbortSignal): Promise<number> {
+    const data = encode(message);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const ack = await link.js.publish(subject, data, { msgID: message.dispatchId });
+        return ack.seq;
+      } catch (error) {
+        if (signal.aborted || this.closed) throw error;
+        if (/no responders|503/i.test((error as Error).message) && attempt === 0) await ensureStreams(link.jsm).catch(() => undefined);
+        await delay(PUBLISH_BACKOFF_MS[Math.min(attempt, PUBLISH_BACKOFF_MS.length - 1)]);
+      }
+    }
+  }
+
+  /**
+   * Cancels a dispatch: agents hear it (one running the attempt aborts it and reports), and the message
+   * is deleted from the queue, which settles at once a dispatch no agent is running (queued, or backing
+   * off between attempts).
+   */
+  private async cancel(link: Link, pending: Pending, dispatchId: string, reason: string): Promise<void> {
+    const runId = pending.ctx.runId;
+    try {
+      link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [dispatchId], reason }));
+    } catch {
+      // The connection is closing; the delete below, or the engine's grace period, settles it.
+    }
+    if (pending.seq === undefined) return;
+    let deleted = false;
+    try {
+      deleted = await link.jsm.streams.deleteMessage(ACTIVITY_STREAM, pending.seq, false);
+    } catch {
+      // Already acknowledged or terminated by an agent: its report settles the dispatch.
+    }
+    if (deleted && !pending.running) pending.settle({ kind: 'fatal', error: `cancelled: ${reason}` });
+  }
+
+  private reportsOf(link: Link, runId: string): Promise<RunReports> {
+    let reports = this.runs.get(runId);
+    if (!reports) {
+      reports = this.consumeReports(link, runId);
+      this.runs.set(runId, reports);
+      reports.catch(() => this.runs.delete(runId));
+    }
+    return reports;
+  }
+
+  private async consumeReports(link: Link, runId: string): Promise<RunReports> {
+    const name = await ensureRunConsumer(link.jsm, runId);
+    const consumer = await link.js.consumers.get(REPORT_STREAM, name);
+    const messages = await consumer.consume({ max_messages: 1000 });
+    const pending = new Map<string, Pending>();
+    void (async () => {
+      for await (const m of messages) {
+        try {
+          this.onReport(pending, decodeAgentReport(m.data));
+        } catch (error) {
+          this.problem(error instanceof ProtocolError ? `ignored a report on ${m.subject}: ${error.message}` : `a report on ${m.subject} failed: ${(error as Error).message}`);
+        }
+        m.ack();
+      }
+    })().catch((error: unknown) => this.problem(`the report subscription of run ${runId} ended: ${(error as Error).message}`));
+    return { pending, stop: () => messages.stop() };
+  }
+
+  private onReport(pending: Map<string, Pending>, report: AgentReport): void {
+    // Reports of an earlier process of this run (before a resume) or of a settled dispatch.
+    const entry = pending.get(report.dispatchId);
+    if (!entry) return;
+    const remote = entry.remote;
+    switch (report.kind) {
+      case 'started':
+        entry.running = true;
+        remote.started(report.attempt, report.poll, report.agent, report.delivery);
+        break;
+      case 'log':
+        remote.log(report.attempt, report.stream, report.line);
+        break;
+      case 'retrying':
+        entry.running = false;
+        remote.retrying(report.attempt, report.error, report.delayMs);
+        break;
+      case 'scheduled':
+        entry.running = false;
+        remote.scheduled(report.attempt, report.poll, report.delayMs, report.message);
+        break;
+      case 'result':
+        entry.running = false;
+        entry.settle(finalResult(report.result));
+        break;
+    }
+  }
+
+  private problem(message: string): void {
+    this.options.onProblem?.(message);
+  }
+
+  /** Stops listening, drops the runs' report consumers and closes a connection it opened. */
+  async dispose(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const link = await this.link?.catch(() => undefined);
+    for (const [runId, reports] of this.runs) {
+      const r = await reports.catch(() => undefined);
+      r?.stop();
+      for (const entry of r?.pending.values() ?? []) entry.settle({ kind: 'fatal', error: 'the orchestrator stopped' });
+      if (link) await dropRun(link.jsm, runId);
+    }
+    this.runs.clear();
+    if (link && !('publish' in this.options.nats)) await link.nc.drain().catch(() => undefined);
+  }
+}
+
+function finalResult(result: FinalResult): ProcessorResult {
+  switch (result.kind) {
+    case 'complete': return { kind: 'complete', outputs: result.outputs ?? {} };
+    case 'wait': return { kind: 'wait', message: result.message };
+    case 'fatal': return { kind: 'fatal', error: String(result.error) };
+    default: return { kind: 'fatal', error: `an agent reported an unknown result ${JSON.stringify((result as { kind?: unknown }).kind)}` };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

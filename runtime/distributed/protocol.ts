@@ -1,0 +1,192 @@
+/**
+ * What the orchestrator and the agents say to each other over NATS, in one place so both sides read
+ * one vocabulary (as the language server and the extension share server/protocol.ts).
+ *
+ *   orchestrator --(JetStream, work queue ORCH_ACTIVITIES, subject orch.activity.<type>)--> agents
+ *   agents --(JetStream, stream ORCH_REPORTS, subject orch.report.<runId>)--> orchestrator
+ *   orchestrator --(core NATS, orch.cancel.<runId>)--> agents
+ *
+ * Both directions go through JetStream with file storage, so a NATS restart loses neither the work
+ * nor the results; only cancel requests are fire-and-forget (the orchestrator also deletes queued
+ * messages, and an agent that missed one finds out when its report is dropped).
+ */
+import type { AttemptPolicy } from '../engine/attempts';
+import type { LogStream } from '../engine/provider';
+import type { ActivitySpec, HostEntry } from '../model/types';
+
+export const PROTOCOL_VERSION = 1;
+
+export const ACTIVITY_STREAM = 'ORCH_ACTIVITIES';
+export const REPORT_STREAM = 'ORCH_REPORTS';
+/** JetStream key-value bucket where agents keep attempt counts and Schedule state across deliveries. */
+export const ATTEMPT_BUCKET = 'orch_attempts';
+
+export const ACTIVITY_SUBJECTS = 'orch.activity.>';
+export const REPORT_SUBJECTS = 'orch.report.>';
+export const CANCEL_SUBJECTS = 'orch.cancel.>';
+
+const SAFE_TOKEN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/**
+ * A subject token (and consumer-name part) for any string: kept as it is when it is plain, otherwise
+ * `_` and its base64url, so `.`, `*`, `>` and spaces in a type name can never change what a subject
+ * matches, and two different names never share a token.
+ */
+export function subjectToken(name: string): string {
+  return SAFE_TOKEN.test(name) ? name : `_${Buffer.from(name, 'utf8').toString('base64url')}`;
+}
+
+export function activitySubject(type: string): string {
+  return `orch.activity.${subjectToken(type)}`;
+}
+
+export function reportSubject(runId: string): string {
+  return `orch.report.${subjectToken(runId)}`;
+}
+
+export function cancelSubject(runId: string): string {
+  return `orch.cancel.${subjectToken(runId)}`;
+}
+
+/** The durable consumer every agent serving `type` shares (a work queue allows one consumer per subject). */
+export function typeConsumer(type: string): string {
+  return `orch-type-${subjectToken(type)}`;
+}
+
+/** The orchestrator's durable consumer of one run's reports (survives an orchestrator restart). */
+export function runConsumer(runId: string): string {
+  return `orch-run-${subjectToken(runId)}`;
+}
+
+/** The key of one dispatch in the attempt bucket (keys allow `[-/_=.a-zA-Z0-9]`). */
+export function attemptKey(dispatchId: string): string {
+  return subjectToken(dispatchId).replace(/^_/, 'b.');
+}
+
+/** Header carrying the dispatch id, so JetStream drops a message published twice (a retried publish). */
+export const MSG_ID_HEADER = 'Nats-Msg-Id';
+
+/** One unit of work, as the orchestrator enqueues it. */
+export interface ActivityMessage {
+  v: typeof PROTOCOL_VERSION;
+  runId: string;
+  /** Unique per dispatch: correlates reports, keys the agent's attempt record, deduplicates publishes. */
+  dispatchId: string;
+  activityId: string;
+  /** `build` or `build[2]`. */
+  unitKey: string;
+  instance?: number;
+  host?: string;
+  /** The inventory entry of `host` as the orchestrator knows it (the agent's own inventory wins). */
+  hostEntry?: HostEntry;
+  type: string;
+  /** Stable across attempts, dispatches and resumes: `runId/unitKey`. */
+  idempotencyKey: string;
+  /** The activity as the definition states it (providers may read it). */
+  activity: ActivitySpec;
+  /**
+   * Resolved inputs. Secrets are values only for types the orchestrator was told may receive them;
+   * otherwise they are `${secret:NAME}` references the agent resolves from its own store.
+   */
+  inputs: Record<string, unknown>;
+  /** Retries, backoff and the per-attempt timeout: the agent applies them (nak with delay). */
+  policy: AttemptPolicy;
+  /** Where the agent reports (orch.report.<runId>). */
+  reportTo: string;
+  /** When the orchestrator published it (ms since the epoch), for latency figures. */
+  sentAt: number;
+}
+
+interface ReportBase {
+  v: typeof PROTOCOL_VERSION;
+  runId: string;
+  dispatchId: string;
+  /** The agent's name (`--name`, default host:pid). */
+  agent: string;
+}
+
+/**
+ * What an agent tells the orchestrator about a dispatch. `attempt` and `poll` count within the
+ * dispatch (attempt 1 is the first), the orchestrator maps them onto its own numbering.
+ */
+export type AgentReport = ReportBase & (
+  /** The agent took the message and starts an attempt (or a poll, or a redelivered one). */
+  | { kind: 'started'; attempt: number; poll: number; delivery: number }
+  | { kind: 'log'; attempt: number; stream: LogStream; line: string }
+  /** RetryError with attempts left: the message was nak'd with `delayMs`. */
+  | { kind: 'retrying'; attempt: number; error: string; delayMs: number }
+  /** Schedule: the message was nak'd with `delayMs` and polls again. */
+  | { kind: 'scheduled'; attempt: number; poll: number; delayMs: number; message?: string }
+  /** The dispatch is over: complete (acked), wait (acked), or fatal (terminated; RetryError without attempts left too). */
+  | { kind: 'result'; attempt: number; result: FinalResult }
+);
+
+export type FinalResult =
+  | { kind: 'complete'; outputs: Record<string, unknown> }
+  | { kind: 'wait'; message?: string }
+  | { kind: 'fatal'; error: string };
+
+/** Cancels dispatches of a run (all of them when `dispatchIds` is absent). */
+export interface CancelRequest {
+  v: typeof PROTOCOL_VERSION;
+  runId: string;
+  dispatchIds?: string[];
+  reason: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encode(value: ActivityMessage | AgentReport | CancelRequest): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+}
+
+function decodeObject(data: Uint8Array, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(data));
+  } catch (error) {
+    throw new ProtocolError(`${what} is not JSON: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ProtocolError(`${what} is not a JSON object`);
+  const object = value as Record<string, unknown>;
+  if (object.v !== PROTOCOL_VERSION) throw new ProtocolError(`${what} has protocol version ${JSON.stringify(object.v)}; this side speaks ${PROTOCOL_VERSION}`);
+  return object;
+}
+
+function need(object: Record<string, unknown>, what: string, fields: Record<string, 'string' | 'number' | 'object'>): void {
+  for (const [field, kind] of Object.entries(fields)) {
+    const value = object[field];
+    const ok = kind === 'object' ? !!value && typeof value === 'object' && !Array.isArray(value) : typeof value === kind;
+    if (!ok) throw new ProtocolError(`${what}: '${field}' must be ${kind === 'object' ? 'an object' : `a ${kind}`}`);
+  }
+}
+
+export function decodeActivityMessage(data: Uint8Array): ActivityMessage {
+  const object = decodeObject(data, 'activity message');
+  need(object, 'activity message', {
+    runId: 'string', dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string',
+    activity: 'object', inputs: 'object', policy: 'object', reportTo: 'string', sentAt: 'number',
+  });
+  return object as unknown as ActivityMessage;
+}
+
+const REPORT_KINDS = new Set(['started', 'log', 'retrying', 'scheduled', 'result']);
+
+export function decodeAgentReport(data: Uint8Array): AgentReport {
+  const object = decodeObject(data, 'agent report');
+  need(object, 'agent report', { runId: 'string', dispatchId: 'string', agent: 'string', kind: 'string', attempt: 'number' });
+  if (!REPORT_KINDS.has(object.kind as string)) throw new ProtocolError(`agent report: unknown kind ${JSON.stringify(object.kind)}`);
+  if (object.kind === 'result') need(object, 'agent report', { result: 'object' });
+  return object as unknown as AgentReport;
+}
+
+export function decodeCancelRequest(data: Uint8Array): CancelRequest {
+  const object = decodeObject(data, 'cancel request');
+  need(object, 'cancel request', { runId: 'string', reason: 'string' });
+  return object as unknown as CancelRequest;
+}
