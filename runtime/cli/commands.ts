@@ -3,6 +3,7 @@
  * under ./commands (see ./command.ts for the shape) and add one line here.
  */
 import type { Command } from './command';
+import { agentCommand } from './commands/agent';
 import { cancelCommand } from './commands/cancel';
 import { completeCommand } from './commands/complete';
 import { disposeCommand } from './commands/dispose';
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   disposeCommand,
   runsCommand,
   showCommand,
+  agentCommand,
 ];

@@ -68,6 +68,8 @@ export function connectionOptions(settings: NatsSettings): ConnectionOptions {
     waitOnFirstConnect: true,
     // Reports and heartbeats must not sit in a buffer for long while the server is away.
     pingInterval: 10_000,
+    // An async stack trace per request costs ~5% of CPU on the per-activity path, for errors we word ourselves.
+    noAsyncTraces: true,
   };
   const authKinds = [settings.token ? 'token' : '', settings.user ? 'user' : '', settings.nkeySeed || settings.nkeyFile ? 'nkey' : ''].filter(Boolean);
   if (authKinds.length > 1) throw new NatsSettingsError(`give one kind of NATS credentials, not ${authKinds.join(' and ')}`);

@@ -1,0 +1,407 @@
+/**
+ * One delivered message, one attempt (or one Schedule poll), and how it ends in JetStream:
+ *
+ *   complete, wait        -> 'result' report, then ack
+ *   schedule              -> record {attempt, poll+1, state}, 'scheduled' report, nak(delayMs)
+ *   retry, attempts left  -> record {attempt+1, poll 0}, 'retrying' report, nak(backoff)
+ *   retry, none left      -> 'result' fatal "... (after N attempts)", then term
+ *   fatal                 -> 'result' fatal, then term
+ *   cancelled             -> 'result' fatal "cancelled: <reason>", then term
+ *   agent shutting down   -> nak at once, no report: another agent runs the same attempt
+ *
+ * The report is stored before the message is acknowledged in any way, so an agent dying in between
+ * costs a redelivery (the orchestrator ignores a second result), never a lost result. The attempt
+ * itself runs exactly as in the embedded engine: the agent's own definition of the type, inputs with
+ * `${secret:NAME}` resolved from the agent's store, the per-attempt timeout as a RetryError, a
+ * provider's exception as a RetryError, and everything reported redacted of the agent's secrets.
+ */
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { StringCodec, type JsMsg, type NatsConnection } from 'nats';
+import { backoffDelay } from '../../engine/attempts';
+import type { LogStream, ProcessorResult } from '../../engine/provider';
+import { LogLineRedactor, MissingSecretsError, Secrets, secretReferences, type Redactor, type SecretStore } from '../../engine/secrets';
+import { subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
+import { AgentAttempt, AgentAttemptContext, type AgentAttemptFields, type AttemptOutcome } from './agentAttempt';
+import type { AgentEventEmitter, AgentOutcome } from './agentEvents';
+import type { AgentType, AgentWorkspace } from './agentWorkspace';
+import type { AttemptRecords } from './attemptRecords';
+import type { CancelMemory } from './cancellations';
+import { Heartbeat } from './heartbeat';
+import { decodeDelivery, salvageAddress } from './messageCheck';
+import { errorText, GaveUpError, persist, type PersistOptions } from './persist';
+import { DispatchReports, type ReportSink } from './reports';
+
+export interface DeliveryDeps {
+  readonly agent: string;
+  readonly nc: NatsConnection;
+  readonly sink: ReportSink;
+  readonly workspace: AgentWorkspace;
+  readonly secrets: SecretStore;
+  readonly records: AttemptRecords;
+  readonly cancels: CancelMemory;
+  /** The deliveries running now, by dispatch id (cancel requests and shutdown reach them here). */
+  readonly inFlight: Map<string, Delivery>;
+  readonly events: AgentEventEmitter;
+  readonly ackWaitMs: number;
+  /** How long an aborted attempt (timeout, shutdown) gets to stop before it is abandoned. */
+  readonly timeoutGraceMs: number;
+  /** The same after a cancel request. */
+  readonly cancelGraceMs: number;
+  /** Work folders go below `<workRoot>/<run>/`. */
+  readonly workRoot: string;
+  readonly random: () => number;
+  readonly retry: Omit<PersistOptions, 'permanent'>;
+  /** Acknowledgements still being confirmed after their delivery released its slot (shutdown waits for them). */
+  readonly confirming: Set<Promise<void>>;
+}
+
+const sc = StringCodec();
+const ACK_CONFIRM_TIMEOUT_MS = 5000;
+const ACK = '+ACK';
+/** Without a reason: nats-server before 2.10 ignores `+TERM <reason>` (the message would come back). */
+const TERM = '+TERM';
+
+/** Handles one message from the type's consumer; never throws (a failure is an 'error' event and a nak). */
+export async function handleDelivery(msg: JsMsg, type: string, deps: DeliveryDeps): Promise<void> {
+  let message: ActivityMessage;
+  try {
+    message = decodeDelivery(msg.subject, msg.data);
+    if (message.type !== type || !deps.workspace.types.has(type)) throw new Error(`the agent does not serve type ${JSON.stringify(message.type)}`);
+  } catch (error) {
+    await reject(msg, error, deps);
+    return;
+  }
+  const running = deps.inFlight.get(message.dispatchId);
+  if (running) {
+    // Redelivered to us while we still run it (our heartbeats did not reach the server in time):
+    // the attempt goes on and answers the newer delivery.
+    running.follow(msg);
+    return;
+  }
+  let delivery: Delivery | undefined;
+  try {
+    delivery = new Delivery(msg, message, deps.workspace.types.get(type)!, deps);
+    deps.inFlight.set(message.dispatchId, delivery);
+    await delivery.run();
+  } catch (error) {
+    if (!(error instanceof GaveUpError)) deps.events.emit('error', { message: `dispatch ${message.dispatchId}: ${errorText(error)}`, dispatchId: message.dispatchId });
+    // Whatever went wrong, the message must not sit unacknowledged until its ack wait.
+    if (delivery) delivery.nakNow();
+    else try { msg.nak(); } catch { /* closed: redelivered after the ack wait */ }
+  } finally {
+    if (delivery && deps.inFlight.get(message.dispatchId) === delivery) deps.inFlight.delete(message.dispatchId);
+  }
+}
+
+/** A message that cannot be run: its orchestrator is told why when it can be found, then it is terminated. */
+async function reject(msg: JsMsg, error: unknown, deps: DeliveryDeps): Promise<void> {
+  const why = errorText(error);
+  deps.events.emit('error', { message: `terminated a malformed activity message (${msg.subject}, stream sequence ${msg.seq}): ${why}` });
+  const address = salvageAddress(msg.data);
+  if (address) {
+    const reports = new DispatchReports(deps.sink, address, msg.info.deliveryCount);
+    try {
+      await reports.result(1, 0, { kind: 'fatal', error: `agent ${deps.agent} cannot run this activity: ${why}` });
+    } catch {
+      // The agent stopped: terminating is still right, the message can never run.
+    }
+  }
+  // A bare +TERM: nats-server before 2.10 ignores a term that carries a reason, and would redeliver.
+  msg.term();
+  deps.events.emit('finished', {
+    dispatchId: address?.dispatchId ?? '', runId: address?.runId ?? '', unitKey: '', type: '', attempt: 0, poll: 0,
+    outcome: 'rejected', durationMs: 0, error: why,
+  });
+}
+
+/** The `$JS.ACK...` subject a delivered message is acknowledged on (nats.js keeps it off the JsMsg interface). */
+function ackSubject(msg: JsMsg): string {
+  const reply = (msg as unknown as { reply?: unknown }).reply;
+  if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) throw new Error(`message ${msg.seq} has no acknowledgement subject`);
+  return reply;
+}
+
+export class Delivery {
+  readonly runId: string;
+  readonly dispatchId: string;
+  private readonly delivery: number;
+  private readonly reports: DispatchReports;
+  private readonly heartbeat: Heartbeat;
+  private execution: AgentAttempt | undefined;
+  private attempt = 1;
+  private poll = 0;
+  private recordExists = false;
+  private startedAt = 0;
+  private cancelReason: string | undefined;
+  private released = false;
+  /** Log lines after this are dropped: the attempt's result has been reported. */
+  private settled = false;
+  private workDirUsed = false;
+  private redactor: Redactor = Secrets.none.redactor;
+  private readonly logRedactors = new Map<LogStream, LogLineRedactor>();
+
+  constructor(
+    private msg: JsMsg,
+    private readonly message: ActivityMessage,
+    private readonly type: AgentType,
+    private readonly deps: DeliveryDeps,
+  ) {
+    this.runId = message.runId;
+    this.dispatchId = message.dispatchId;
+    this.delivery = msg.info.deliveryCount;
+    this.reports = new DispatchReports(deps.sink, message, this.delivery);
+    this.heartbeat = new Heartbeat(msg, Math.max(100, Math.floor(deps.ackWaitMs / 3)));
+  }
+
+  follow(msg: JsMsg): void {
+    this.msg = msg;
+    this.heartbeat.follow(msg);
+  }
+
+  /** A cancel request names this dispatch: the attempt is aborted and the dispatch fails as cancelled. */
+  cancel(reason: string): void {
+    if (this.cancelReason !== undefined) return;
+    this.cancelReason = reason;
+    this.execution?.abort('cancel', this.deps.cancelGraceMs, `cancelled: ${reason}`);
+  }
+
+  /** The agent is shutting down and will not wait any longer: abort, and hand the message back. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.execution?.abort('cancel', this.deps.timeoutGraceMs, 'the agent is shutting down');
+  }
+
+  /** A message that failed to be handled goes back to the queue at once. */
+  nakNow(): void {
+    this.nak(0);
+  }
+
+  private nak(delayMs: number): void {
+    this.heartbeat.stop();
+    try { this.msg.nak(delayMs); } catch { /* closed: redelivered after the ack wait */ }
+  }
+
+  async run(): Promise<void> {
+    const deps = this.deps;
+    if (this.delivery > 1) {
+      const record = await deps.records.get(this.dispatchId);
+      if (record) {
+        this.recordExists = true;
+        this.attempt = record.attempt;
+        this.poll = record.poll;
+        return this.runAttempt(record.state);
+      }
+    }
+    return this.runAttempt(undefined);
+  }
+
+  private async runAttempt(state: unknown): Promise<void> {
+    const deps = this.deps;
+    const remembered = deps.cancels.reasonFor(this.runId, this.dispatchId);
+    if (remembered !== undefined) this.cancelReason = remembered;
+    if (this.cancelReason !== undefined) return this.finishCancelled();
+    if (this.released) return this.handBack();
+
+    this.startedAt = Date.now();
+    this.reports.started(this.attempt, this.poll);
+    deps.events.emit('started', {
+      dispatchId: this.dispatchId, runId: this.runId, unitKey: this.message.unitKey, type: this.type.type,
+      attempt: this.attempt, poll: this.poll, delivery: this.delivery,
+    });
+
+    let secrets: Secrets;
+    try {
+      const names = secretReferences(this.message.inputs, new Set(this.type.configSecrets));
+      secrets = names.size ? await Secrets.fetch(names, deps.secrets) : Secrets.none;
+    } catch (error) {
+      if (error instanceof MissingSecretsError) return this.conclude({ kind: 'fatal', error: `on agent ${deps.agent}: ${error.message}` });
+      return this.conclude({ kind: 'retry', error: `on agent ${deps.agent}: the secret store failed: ${errorText(error)}` });
+    }
+    this.redactor = secrets.redactor;
+
+    const outcome = await this.execute(secrets, state);
+    return this.conclude(outcome.result, outcome.abortedBy === 'cancel');
+  }
+
+  private execute(secrets: Secrets, state: unknown): Promise<AttemptOutcome> {
+    const deps = this.deps;
+    const message = this.message;
+    const attempt = this.attempt;
+    const poll = this.poll;
+    const fields: AgentAttemptFields = {
+      runId: message.runId,
+      activityId: message.activityId,
+      activity: message.activity,
+      definition: this.type.configSecrets.length ? { ...this.type.definition, config: secrets.resolve(this.type.definition.config) } : this.type.definition,
+      inputs: secrets.resolve(message.inputs),
+      idempotencyKey: message.idempotencyKey,
+      attempt,
+      poll,
+      baseDir: this.type.baseDir,
+      log: (stream, line) => this.log(attempt, poll, stream, line),
+    };
+    if (message.instance !== undefined) fields.instance = message.instance;
+    if (message.host !== undefined) {
+      fields.host = message.host;
+      const own = deps.workspace.ownsHost(message.host) ? deps.workspace.host(message.host) : undefined;
+      if (own) {
+        fields.hostEntry = own.entry;
+        fields.inventoryDir = dirname(own.file);
+      } else if (message.hostEntry) {
+        fields.hostEntry = message.hostEntry;
+        deps.workspace.learnHost(message.host, message.hostEntry);
+      }
+    }
+    if (state !== undefined) fields.state = state;
+    const controller = new AbortController();
+    const ctx = new AgentAttemptContext(fields, controller.signal, this.runRoot(), message.unitKey);
+    const execution = new AgentAttempt(this.type.provider, ctx, controller, message.policy.timeoutMs, deps.timeoutGraceMs);
+    this.execution = execution;
+    // A cancel or a shutdown that came while the attempt was being prepared.
+    if (this.cancelReason !== undefined) execution.abort('cancel', deps.cancelGraceMs, `cancelled: ${this.cancelReason}`);
+    else if (this.released) execution.abort('cancel', deps.timeoutGraceMs, 'the agent is shutting down');
+    return execution.outcome.then((outcome) => {
+      if (ctx.workDirUsed) this.workDirUsed = true;
+      return outcome;
+    });
+  }
+
+  private log(attempt: number, poll: number, stream: LogStream, text: string): void {
+    // A provider still talking after its attempt was reported (abandoned after an abort): dropped.
+    if (this.settled) return;
+    const pieces = String(text).split(/\r?\n/);
+    if (pieces.length > 1 && pieces[pieces.length - 1] === '') pieces.pop();
+    let redactor = this.logRedactors.get(stream);
+    if (!redactor) this.logRedactors.set(stream, (redactor = new LogLineRedactor(this.redactor)));
+    for (const piece of pieces) for (const line of redactor.push(piece)) this.reports.log(attempt, poll, stream, line);
+  }
+
+  private flushLogs(): void {
+    for (const [stream, redactor] of this.logRedactors) for (const line of redactor.flush()) this.reports.log(this.attempt, this.poll, stream, line);
+    this.logRedactors.clear();
+    this.settled = true;
+  }
+
+  /**
+   * Maps the attempt's result onto JetStream (see the table at the top). `aborted`: the agent aborted
+   * the attempt (a cancel request, or its shutdown), and the result is the abort's unless it completed.
+   */
+  private async conclude(result: ProcessorResult, aborted = false): Promise<void> {
+    this.flushLogs();
+    if (aborted && result.kind !== 'complete') {
+      if (this.cancelReason !== undefined) return this.finishCancelled();
+      if (this.released) return this.handBack();
+    }
+    const deps = this.deps;
+    const redact = (text: string) => this.redactor.text(text);
+    switch (result.kind) {
+      case 'complete':
+        await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs: this.redactor.value(result.outputs ?? {}) });
+        return this.end('complete', ACK);
+      case 'wait': {
+        const final: FinalResult = result.message === undefined ? { kind: 'wait' } : { kind: 'wait', message: redact(result.message) };
+        await this.reports.result(this.attempt, this.poll, final);
+        return this.end('wait', ACK);
+      }
+      case 'schedule': {
+        await deps.records.put(this.dispatchId, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) });
+        this.recordExists = true;
+        await this.reports.scheduled(this.attempt, this.poll, result.delayMs, result.message === undefined ? undefined : redact(result.message));
+        this.nak(result.delayMs);
+        return this.finished('schedule', { delayMs: result.delayMs });
+      }
+      case 'retry': {
+        const error = redact(result.error);
+        const policy = this.message.policy;
+        if (this.attempt < policy.maxAttempts) {
+          const delayMs = result.delayMs ?? backoffDelay(policy, this.attempt, deps.random);
+          await deps.records.put(this.dispatchId, { attempt: this.attempt + 1, poll: 0 });
+          this.recordExists = true;
+          await this.reports.retrying(this.attempt, this.poll, error, delayMs);
+          this.nak(delayMs);
+          return this.finished('retry', { error, delayMs });
+        }
+        const final = this.attempt > 1 ? `${error} (after ${this.attempt} attempts)` : error;
+        await this.reports.result(this.attempt, this.poll, { kind: 'fatal', error: final });
+        return this.end('fatal', TERM, final);
+      }
+      case 'fatal': {
+        const error = redact(result.error);
+        await this.reports.result(this.attempt, this.poll, { kind: 'fatal', error });
+        return this.end('fatal', TERM, error);
+      }
+    }
+  }
+
+  private async finishCancelled(): Promise<void> {
+    const error = `cancelled: ${this.cancelReason}`;
+    await this.reports.result(this.attempt, this.poll, { kind: 'fatal', error });
+    return this.end('cancelled', TERM, error);
+  }
+
+  private handBack(): void {
+    this.nakNow();
+    this.finished('released', {});
+  }
+
+  /**
+   * The dispatch is over: the message is acknowledged (ack or term) and its record and work folder
+   * go. The acknowledgement is confirmed by the server (and retried until it is) after the slot is
+   * free again: a lost ack would run the activity a second time.
+   */
+  private end(outcome: AgentOutcome, ack: typeof ACK | typeof TERM, error?: string): void {
+    const deps = this.deps;
+    const confirm = this.confirm(ack)
+      .then(async () => {
+        if (this.recordExists) await deps.records.delete(this.dispatchId);
+        if (this.workDirUsed) await this.removeWorkDir();
+      })
+      .catch((failure: unknown) => {
+        if (!(failure instanceof GaveUpError)) deps.events.emit('error', { message: `dispatch ${this.dispatchId}: ${errorText(failure)}`, dispatchId: this.dispatchId });
+      })
+      .finally(() => {
+        this.heartbeat.stop();
+        deps.confirming.delete(confirm);
+      });
+    deps.confirming.add(confirm);
+    this.finished(outcome, error === undefined ? {} : { error });
+  }
+
+  private async confirm(payload: string): Promise<void> {
+    const deps = this.deps;
+    const data = sc.encode(payload);
+    // Past twice the ack wait the server has redelivered anyway: a plain ack is the best left to do.
+    const deadline = AbortSignal.any([deps.retry.giveUp, AbortSignal.timeout(Math.max(2 * deps.ackWaitMs, 10_000))]);
+    try {
+      await persist(`acknowledging ${this.dispatchId}`, () => deps.nc.request(ackSubject(this.msg), data, { timeout: ACK_CONFIRM_TIMEOUT_MS }), { ...deps.retry, giveUp: deadline });
+    } catch (error) {
+      if (!(error instanceof GaveUpError)) throw error;
+      try { deps.nc.publish(ackSubject(this.msg), data); } catch { /* closed */ }
+    }
+  }
+
+  private finished(outcome: AgentOutcome, extra: { error?: string; delayMs?: number }): void {
+    this.deps.events.emit('finished', {
+      dispatchId: this.dispatchId, runId: this.runId, unitKey: this.message.unitKey, type: this.type.type,
+      attempt: this.attempt, poll: this.poll, outcome,
+      durationMs: this.startedAt ? Date.now() - this.startedAt : 0,
+      ...extra,
+    });
+  }
+
+  private runRoot(): string {
+    return join(this.deps.workRoot, subjectToken(this.runId));
+  }
+
+  /** The unit's folders (every attempt's): nothing after the dispatch can rely on them on this machine. */
+  private async removeWorkDir(): Promise<void> {
+    try {
+      await rm(join(this.runRoot(), this.message.unitKey), { recursive: true, force: true });
+      await rmdir(this.runRoot()).catch(() => undefined);
+    } catch {
+      // Best effort: it is in the temporary folder.
+    }
+  }
+}
