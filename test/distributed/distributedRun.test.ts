@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'nats';
+import { connect, nkeys } from 'nats';
 import { ACTIVITY_STREAM, activitySubject } from '../../runtime/distributed/protocol';
-import { startNatsServer, type NatsServer } from '../support/natsServer';
+import { startNatsServer, type NatsServer, type NatsServerOptions } from '../support/natsServer';
 import { CliProcess, ensureBuilt, startAgent } from './processes';
 
 /** What every activity runs: reads its inputs, records who ran it, behaves as its `mode` input says. */
@@ -81,8 +81,8 @@ function hundred(): Act[] {
   return list;
 }
 
-function run(ws: Workspace, file: string, extra: string[] = []): CliProcess {
-  return new CliProcess('orch run', ['run', file, '--json', '--runs-dir', join(ws.dir, 'runs'), ...extra], { cwd: ws.dir, env: { LEDGER: ws.ledger } });
+function run(ws: Workspace, file: string, extra: string[] = [], env: Record<string, string> = {}): CliProcess {
+  return new CliProcess('orch run', ['run', file, '--json', '--runs-dir', join(ws.dir, 'runs'), ...extra], { cwd: ws.dir, env: { LEDGER: ws.ledger, ...env } });
 }
 
 function outputsOf(p: CliProcess): Record<string, unknown> {
@@ -94,16 +94,16 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
   let nats: NatsServer;
   let ws: Workspace;
   const agents: CliProcess[] = [];
-  const agent = async (name: string, args: string[] = ['--types', 'step']) => {
-    const a = await startAgent(ws.dir, nats.url, name, ['--defs', ws.dir, ...args], { LEDGER: ws.ledger });
+  const agent = async (name: string, args: string[] = ['--types', 'step'], env: Record<string, string> = {}) => {
+    const a = await startAgent(ws.dir, nats.url, name, ['--defs', ws.dir, ...args], { LEDGER: ws.ledger, ...env });
     agents.push(a);
     return a;
   };
 
   before(() => ensureBuilt());
   beforeEach(async () => {
-    nats = await startNatsServer();
     ws = workspace();
+    nats = await startNatsServer();
   });
   afterEach(async () => {
     for (const a of agents.splice(0)) { a.kill('SIGKILL'); await a.exited; }
@@ -207,6 +207,37 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
     assert.equal(failing.events('activity.skipped', 'after').length, 1);
     const finished = failing.events('run.finished')[0];
     assert.ok((finished.durationMs as number) < 8000, `failed at once (${finished.durationMs} ms), not after the 10 s backoff`);
+  });
+
+  it('authenticates with a token, user and password, or an nkey over TLS, from the environment', async () => {
+    const file = writeFlow(ws, 'auth', [{ id: 'one', inputs: [{ value: 3, target: 'self' }] }]);
+    const seed = nkeys.createUser();
+    const cases: { name: string; options: NatsServerOptions; env: Record<string, string>; wrong?: Record<string, string> }[] = [
+      { name: 'token', options: { auth: { token: 'sesame-token-1' } }, env: { ORCH_NATS_TOKEN: 'sesame-token-1' }, wrong: { ORCH_NATS_TOKEN: 'nope' } },
+      { name: 'user', options: { auth: { user: 'orch', password: 'pw-42-secret' } }, env: { ORCH_NATS_USER: 'orch', ORCH_NATS_PASSWORD: 'pw-42-secret' }, wrong: { ORCH_NATS_USER: 'orch', ORCH_NATS_PASSWORD: 'bad' } },
+      { name: 'nkey+tls', options: { auth: { nkey: seed.getPublicKey() }, tls: true }, env: { ORCH_NATS_NKEY: new TextDecoder().decode(seed.getSeed()) } },
+    ];
+    await nats.stop();
+    for (const c of cases) {
+      nats = await startNatsServer(c.options);
+      try {
+        const env = { ...c.env, ...(nats.caFile ? { ORCH_NATS_CA: nats.caFile } : {}) };
+        assert.match(nats.url, c.options.tls ? /^tls:/ : /^nats:/);
+        if (c.wrong) {
+          const refused = run(ws, file, ['--nats', nats.url], c.wrong);
+          assert.equal((await refused.exited).code, 2, `${c.name}: wrong credentials are a usage error`);
+          assert.match(refused.stderr, /refused the credentials|authorization/i, refused.stderr);
+        }
+        const worker = await agent(`agent-${c.name}`, ['--types', 'step'], env);
+        const orchestrator = run(ws, file, ['--nats', nats.url], env);
+        assert.equal((await orchestrator.exited).code, 0, `${c.name}: ${orchestrator.stderr}`);
+        assert.deepEqual(orchestrator.events('activity.succeeded')[0].outputs, { value: 3 });
+        worker.kill('SIGKILL');
+        await worker.exited;
+      } finally {
+        await nats.stop();
+      }
+    }
   });
 
   it('never gives an agent the messages of a type it does not serve', async () => {
