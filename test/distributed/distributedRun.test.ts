@@ -240,6 +240,35 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
     }
   });
 
+  it('cancels on Ctrl-C (the running attempt is aborted on its agent, queued work leaves the queue) and resumes on the agents', async () => {
+    const sleeper = (id: string) => ({ id, inputs: [{ value: 'sleep', target: 'mode' }, { value: 60_000, target: 'sleepMs' }, { value: 1, target: 'self' }] });
+    const file = writeFlow(ws, 'long', [sleeper('first'), sleeper('second')]);
+    const worker = await agent('lonely', ['--types', 'step', '--concurrency', '1']);
+    const orchestrator = run(ws, file, ['--nats', nats.url]);
+    await orchestrator.waitFor((l) => l.type === 'activity.log' && String(l.line).startsWith('computing'));
+    orchestrator.kill('SIGINT');
+    assert.equal((await orchestrator.exited).code, 130, orchestrator.stderr);
+    const cancelled = await worker.waitFor((l) => l.event === 'finished' && l.outcome === 'cancelled');
+    assert.ok(cancelled, 'the agent aborted the attempt it was running');
+    const nc = await connect({ servers: nats.url });
+    try {
+      const info = await (await nc.jetstreamManager()).streams.info(ACTIVITY_STREAM, { subjects_filter: activitySubject('step') });
+      assert.equal(info.state.subjects?.[activitySubject('step')] ?? 0, 0, 'the queued activity was taken out of the queue');
+    } finally {
+      await nc.close();
+    }
+    assert.equal(worker.lines.filter((l) => l.event === 'started').length, 1, 'the queued activity never started');
+    // Resumed: the unfinished activities go to the agents again.
+    const runId = String(orchestrator.events('run.started')[0].runId);
+    const resumed = new CliProcess('orch resume', ['resume', runId, '--json', '--runs-dir', join(ws.dir, 'runs'), '--nats', nats.url], { cwd: ws.dir, env: { LEDGER: ws.ledger } });
+    await resumed.waitFor((l) => l.type === 'activity.started' && typeof l.agent === 'string');
+    // They sleep a minute: cancel again, from another shell this time (`orch cancel` reaches a distributed run too).
+    const cancel = new CliProcess('orch cancel', ['cancel', runId, '--runs-dir', join(ws.dir, 'runs')], { cwd: ws.dir });
+    assert.equal((await cancel.exited).code, 0, cancel.stderr);
+    assert.equal((await resumed.exited).code, 130, resumed.stderr);
+    assert.equal(worker.lines.filter((l) => l.event === 'finished' && l.outcome === 'cancelled').length, 2);
+  });
+
   it('never gives an agent the messages of a type it does not serve', async () => {
     const file = writeFlow(ws, 'mixed', [{ id: 's1', inputs: [{ value: 2, target: 'self' }] }, { id: 'o1', type: 'other' }]);
     await agent('steps-only', ['--types', 'step']);
