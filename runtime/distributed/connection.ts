@@ -103,25 +103,28 @@ function readSecretFile(path: string, what: string): string {
 }
 
 /**
- * Connects, waiting for the server if it is not up yet (it may be starting). `timeoutMs` bounds that
- * first wait so a wrong URL is reported instead of retried forever.
+ * Connects, waiting for the server if it is not up yet (it may be starting), for at most `timeoutMs`
+ * so a wrong URL is reported instead of retried forever. Each try is a single pass that fails fast:
+ * a nats.js connect waiting on its first connection would keep dialling after we gave up on it.
+ * Once connected, a lost connection is retried forever (connectionOptions).
  */
 export async function connectNats(settings: NatsSettings, timeoutMs = 15_000): Promise<NatsConnection> {
   const options = connectionOptions(settings);
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = connect(options);
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NatsSettingsError(`cannot reach NATS at ${settings.url} within ${Math.round(timeoutMs / 1000)} s (is nats-server running with JetStream, -js?)`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([attempt, timeout]);
-  } catch (error) {
-    // A connection that arrives after the timeout must not keep the process alive.
-    attempt.then((nc) => nc.close(), () => undefined);
-    throw explain(error, settings.url);
-  } finally {
-    clearTimeout(timer);
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (let pause = 250; ; pause = Math.min(pause * 2, 2000)) {
+    try {
+      return await connect({ ...options, waitOnFirstConnect: false, timeout: Math.max(500, Math.min(deadline - Date.now(), 20_000)) });
+    } catch (error) {
+      last = error;
+      // Credentials and certificates do not get better by waiting.
+      if (/authorization|authentication|tls|certificate|self.signed/i.test(error instanceof Error ? error.message : String(error))) throw explain(error, settings.url);
+    }
+    if (Date.now() + pause >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
+  const why = last instanceof Error ? ` (last error: ${last.message})` : '';
+  throw new NatsSettingsError(`cannot reach NATS at ${settings.url} within ${Math.round(timeoutMs / 1000)} s${why}; is nats-server running, with JetStream (-js)?`);
 }
 
 function explain(error: unknown, url: string): Error {

@@ -41,9 +41,14 @@ export function logFile(paths: RunPaths, activityId: string, instance: number | 
   return join(paths.logs, unitKey(activityId, instance), `attempt-${attempt}.log`);
 }
 
-/** `.orch/runs` under the workspace root of `folder` (the nearest ancestor with .git or package.json). */
+/**
+ * `.orch/runs` under the workspace root of `folder` (the nearest ancestor with .git or package.json);
+ * under `folder` itself when no ancestor has one, rather than at the filesystem root.
+ */
 export function defaultRunsDir(folder: string): string {
-  return join(findWorkspaceRoot(folder), '.orch', 'runs');
+  const root = findWorkspaceRoot(folder);
+  const marked = existsSync(join(root, '.git')) || existsSync(join(root, 'package.json'));
+  return join(marked ? root : resolve(folder), '.orch', 'runs');
 }
 
 /** Sortable by start time: `20250101-120000-3f9a`. */

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRunsDir } from '../../../runtime/engine/runFolder';
+
+describe('engine: the default runs folder', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'orch-runsdir-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is .orch/runs at the workspace root (the nearest folder with package.json or .git)', () => {
+    writeFileSync(join(dir, 'package.json'), '{}');
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    assert.equal(defaultRunsDir(join(dir, 'a', 'b')), join(dir, '.orch', 'runs'));
+  });
+
+  it('stays in the folder itself when no ancestor is a workspace root, never at the filesystem root', () => {
+    mkdirSync(join(dir, 'loose'));
+    assert.equal(defaultRunsDir(join(dir, 'loose')), join(dir, 'loose', '.orch', 'runs'));
+  });
+});
