@@ -3,6 +3,7 @@
  * exporting a BenchSection (see ./section.ts) and add one line here.
  */
 import { analysisSection } from './analysis';
+import { distributedSection } from './distributed';
 import { engineSection } from './engine';
 import { layoutSection } from './layout';
 import { serverSection } from './server';
@@ -13,4 +14,5 @@ export const sections: readonly BenchSection[] = [
   layoutSection,
   serverSection,
   engineSection,
+  distributedSection,
 ];

@@ -5,7 +5,7 @@
  * reports drive the engine as a local provider's results would (ProcessorContext.remote). The engine
  * keeps the journal, so a distributed run is shown, resumed and completed exactly like a local one.
  */
-import { nuid, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
+import { nuid, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import type { ProcessorContext, ProcessorResult, Provider, RemoteAttempts } from '../engine/provider';
 import { connectNats, type NatsSettings } from './connection';
 import {
@@ -41,6 +41,8 @@ interface Pending {
   seq?: number;
   /** An agent is running an attempt now (between its `started` and the attempt's end). */
   running: boolean;
+  /** `attempt:poll` of the last start reported. */
+  lastStart?: string;
 }
 
 /** Reports of one run, consumed from its durable consumer. */
@@ -182,6 +184,13 @@ export class NatsDispatch implements Provider {
     const consumer = await link.js.consumers.get(REPORT_STREAM, name);
     const messages = await consumer.consume({ max_messages: 1000 });
     const pending = new Map<string, Pending>();
+    // The consumer acknowledges cumulatively (AckPolicy.All): one ack per burst of reports, for the last.
+    let unacked: JsMsg | undefined;
+    const ackLast = () => {
+      const last = unacked;
+      unacked = undefined;
+      last?.ack();
+    };
     void (async () => {
       for await (const m of messages) {
         try {
@@ -189,7 +198,8 @@ export class NatsDispatch implements Provider {
         } catch (error) {
           this.problem(error instanceof ProtocolError ? `ignored a report on ${m.subject}: ${error.message}` : `a report on ${m.subject} failed: ${(error as Error).message}`);
         }
-        m.ack();
+        if (!unacked) setImmediate(ackLast);
+        unacked = m;
       }
     })().catch((error: unknown) => this.problem(`the report subscription of run ${runId} ended: ${(error as Error).message}`));
     return { pending, stop: () => messages.stop() };
@@ -203,6 +213,7 @@ export class NatsDispatch implements Provider {
     switch (report.kind) {
       case 'started':
         entry.running = true;
+        entry.lastStart = `${report.attempt}:${report.poll}`;
         remote.started(report.attempt, report.poll, report.agent, report.delivery);
         break;
       case 'log':
@@ -218,6 +229,9 @@ export class NatsDispatch implements Provider {
         break;
       case 'result':
         entry.running = false;
+        if (report.delivery !== undefined && entry.lastStart !== `${report.attempt}:${report.poll ?? 0}`) {
+          remote.started(report.attempt, report.poll ?? 0, report.agent, report.delivery);
+        }
         entry.settle(finalResult(report.result));
         break;
     }

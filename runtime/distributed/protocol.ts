@@ -117,8 +117,12 @@ export type AgentReport = ReportBase & (
   | { kind: 'retrying'; attempt: number; error: string; delayMs: number }
   /** Schedule: the message was nak'd with `delayMs` and polls again. */
   | { kind: 'scheduled'; attempt: number; poll: number; delayMs: number; message?: string }
-  /** The dispatch is over: complete (acked), wait (acked), or fatal (terminated; RetryError without attempts left too). */
-  | { kind: 'result'; attempt: number; result: FinalResult }
+  /**
+   * The dispatch is over: complete (acked), wait (acked), or fatal (terminated; RetryError without
+   * attempts left too). An attempt that ended before its `started` report went out carries `poll` and
+   * `delivery` instead: the orchestrator records the start from them (one report instead of two).
+   */
+  | { kind: 'result'; attempt: number; result: FinalResult; poll?: number; delivery?: number }
 );
 
 export type FinalResult =

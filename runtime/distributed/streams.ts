@@ -98,7 +98,8 @@ export async function ensureRunConsumer(jsm: JetStreamManager, runId: string): P
     await jsm.consumers.add(REPORT_STREAM, {
       durable_name: name,
       filter_subject: reportSubject(runId),
-      ack_policy: AckPolicy.Explicit,
+      // Reports are handled in order: acknowledging the last of a burst acknowledges all before it.
+      ack_policy: AckPolicy.All,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(30_000),
       max_deliver: -1,
