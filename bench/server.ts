@@ -5,7 +5,10 @@
  * publishDiagnostics of that version), so it includes JSON-RPC, the pipe and the server's queue.
  * vscode-json-languageservice runs in this process on the same text, as VS Code's JSON support would
  * (parse + validate with our schema; completion on the parsed document): no protocol at all, which
- * flatters it. The server's memory (RSS) is read with the 10,000-activity definition open.
+ * flatters it. Its diagnostics are measured interleaved with ours, run for run, on the same text (the
+ * document just opened, or the same keystroke applied to its own copy), so that load from elsewhere on
+ * the machine hits both alike and the ratio holds still. The server's memory (RSS) is read with the
+ * 10,000-activity definition open.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,6 +22,11 @@ import { bytes, count, ms, ratio, Table } from './table';
 const SCHEMA_URI = 'https://orchestration-studio.dev/schemas/orchestration-definition.schema.json';
 /** Keystrokes this far apart: a fast typist (120 words a minute); the server is idle when each arrives. */
 const TYPING_GAP_MS = 100;
+/**
+ * JSON-LS validates this long after our diagnostics arrived: the server is idle by then (its deferred
+ * status and graph notifications are due 50 and 100 ms after an analysis, not in this window).
+ */
+const JSON_LS_DELAY_MS = 20;
 
 const TARGETS = {
   keystroke1k: 16,
@@ -75,54 +83,110 @@ interface SizeResult {
   hover: Samples;
   references: Samples;
   rename: Samples;
-  jsonLsValidate: Samples;
+  /** JSON-LS parse + doValidation of the text just opened, each run right after ours. */
+  jsonLsOpen: Samples;
+  /** JSON-LS parse + doValidation of the same keystroke, each run in the pause after ours. */
+  jsonLsKeystroke: Samples;
   jsonLsComplete: Samples;
   completionItems: number;
   referencesFound: number;
   rssMb?: number;
 }
 
+/** vscode-json-languageservice set up as VS Code's JSON support would be for our files. */
+function jsonLanguageService() {
+  const service = getLanguageService({ schemaRequestService: (u) => Promise.reject(new Error(`no fetch of ${u}`)) });
+  service.configure({ validate: true, allowComments: true, schemas: [{ uri: SCHEMA_URI, fileMatch: ['*.orch.json'], schema: loadSchema() }] });
+  return service;
+}
+
+/** One timed call: wall-clock and CPU milliseconds of this process. */
+async function timed(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await fn();
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
+
 async function measureSize(ctx: BenchContext, server: TestServer, workload: Workload, runs: number): Promise<SizeResult> {
   const size = workload.size;
   const warmup = Math.max(2, Math.ceil(runs / 4));
   const text = workload.definition;
+  const service = jsonLanguageService();
+  const jsonLsUri = (name: string) => `file:///bench/${name}`;
+  const validate = (document: TextDocument) => service.doValidation(document, service.parseJSONDocument(document));
 
-  // Open to diagnostics: a fresh document (never seen by the server) each time.
-  let opened = 0;
-  const open = await measure(async () => {
-    const uri = server.uri(`open-${size}-${opened++}.orch.json`);
+  // Open to diagnostics: a fresh document (never seen by the server) each time; JSON-LS validates a
+  // fresh document of the same text right after.
+  const openTimes: number[] = [];
+  const jsonLsOpenTimes: number[] = [];
+  const jsonLsOpenCpu: number[] = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const uri = server.uri(`open-${size}-${i}.orch.json`);
     const published = server.nextDiagnostics(uri, (p) => p.version === 1);
+    const started = performance.now();
     await server.open(uri, text);
     await published;
+    const took = performance.now() - started;
     await server.close(uri);
-  }, { warmup, runs });
+    await sleep(JSON_LS_DELAY_MS);
+    const theirs = await timed(() => validate(TextDocument.create(jsonLsUri(`open-${size}-${i}.orch.json`), 'json', 1, text)));
+    if (i < warmup) continue;
+    openTimes.push(took);
+    jsonLsOpenTimes.push(theirs.wall);
+    jsonLsOpenCpu.push(theirs.cpu);
+  }
+  const open = summarize(openTimes);
+  const jsonLsOpen = summarize(jsonLsOpenTimes, jsonLsOpenCpu);
 
-  // The document the rest works on.
+  // The document the rest works on, and JSON-LS's own copy of it.
   const uri = await server.open(`bench-${size}.orch.json`, text);
   await server.diagnosticsForCurrentVersion(uri);
+  const theirDocument = TextDocument.create(jsonLsUri(`bench-${size}.orch.json`), 'json', 1, text);
 
-  // A keystroke in the middle: type a letter into a dependency id, then delete it (both re-check everything).
+  // A keystroke in the middle: type a letter into a dependency id, then delete it (both re-check
+  // everything). JSON-LS gets the same change and validates its document in the pause that follows,
+  // while the server is idle.
   const dependsOn = text.indexOf('"dependsOn": [', Math.floor(text.length / 2));
   const idStart = text.indexOf('"', dependsOn + '"dependsOn": ['.length) + 1;
+  // Twice the runs of the other figures: this is the one the targets judge, and a keystroke is cheap.
+  const keystrokeRuns = runs * 2;
   const keystrokes: number[] = [];
+  const jsonLsKeystrokeTimes: number[] = [];
+  const jsonLsKeystrokeCpu: number[] = [];
   let cpuBefore: number | undefined;
-  for (let i = 0; i < warmup + runs; i++) {
+  for (let i = 0; i < warmup + keystrokeRuns; i++) {
     if (i === warmup) cpuBefore = serverCpuMs(server.pid);
     const inserted = i % 2 === 0;
+    const edit = inserted ? { offset: idStart, text: 'x' } : { offset: idStart, length: 1, text: '' };
     const version = server.version(uri) + 1;
     const published = server.nextDiagnostics(uri, (p) => p.version === version);
     const started = performance.now();
-    await server.edit(uri, inserted ? { offset: idStart, text: 'x' } : { offset: idStart, length: 1, text: '' });
+    await server.edit(uri, edit);
     await published;
     const took = performance.now() - started;
-    if (i >= warmup) keystrokes.push(took);
-    await sleep(Math.max(TYPING_GAP_MS, took * 4));
+    const pause = Math.max(TYPING_GAP_MS, took * 4);
+    await sleep(JSON_LS_DELAY_MS);
+    const at = theirDocument.positionAt(idStart);
+    const range = { start: at, end: inserted ? at : theirDocument.positionAt(idStart + 1) };
+    TextDocument.update(theirDocument, [{ range, text: edit.text }], theirDocument.version + 1);
+    const theirs = await timed(() => validate(theirDocument));
+    if (i >= warmup) {
+      keystrokes.push(took);
+      jsonLsKeystrokeTimes.push(theirs.wall);
+      jsonLsKeystrokeCpu.push(theirs.cpu);
+    }
+    await sleep(Math.max(0, pause - JSON_LS_DELAY_MS - theirs.wall));
   }
   const cpuAfter = serverCpuMs(server.pid);
-  const keystrokeCpu = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / runs : undefined;
+  const keystrokeCpu = cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / keystrokeRuns : undefined;
+  if (theirDocument.getText() !== server.text(uri)) throw new Error('the JSON-LS copy of the document went out of step with the server\'s');
   if (server.text(uri) !== text) await server.setText(uri, text);
   await server.diagnosticsForCurrentVersion(uri);
   const keystroke = summarize(keystrokes);
+  const jsonLsKeystroke = summarize(jsonLsKeystrokeTimes, jsonLsKeystrokeCpu);
 
   const position = server.positionAt(uri, idStart + 1);
   let completionItems = 0;
@@ -135,11 +199,8 @@ async function measureSize(ctx: BenchContext, server: TestServer, workload: Work
   const references = await measure(async () => { referencesFound = (await server.references(uri, declaration, true)).length; }, { warmup, runs });
   const rename = await measure(() => server.rename(uri, declaration, `${widely.id}_renamed`), { warmup, runs });
 
-  // vscode-json-languageservice on the same text.
-  const service = getLanguageService({ schemaRequestService: (u) => Promise.reject(new Error(`no fetch of ${u}`)) });
-  service.configure({ validate: true, allowComments: true, schemas: [{ uri: SCHEMA_URI, fileMatch: ['*.orch.json'], schema: loadSchema() }] });
-  const document = TextDocument.create(`file:///bench/bench-${size}.orch.json`, 'json', 1, text);
-  const jsonLsValidate = await measure(() => service.doValidation(document, service.parseJSONDocument(document)), { warmup, runs });
+  // JSON-LS completion on the same text.
+  const document = TextDocument.create(jsonLsUri(`bench-${size}.orch.json`), 'json', 1, text);
   const parsed: JSONDocument = service.parseJSONDocument(document);
   const jsonLsComplete = await measure(() => service.doComplete(document, position, parsed), { warmup, runs });
 
@@ -149,8 +210,8 @@ async function measureSize(ctx: BenchContext, server: TestServer, workload: Work
     if (kb) rssMb = Number(kb) / 1024;
   }
   await server.close(uri);
-  ctx.log(`  ${count(size)} activities: references and rename of '${widely.id}' (${referencesFound} places); completion offered ${completionItems} ids`);
-  return { size, open, keystroke, keystrokeCpu, completion, hover, references, rename, jsonLsValidate, jsonLsComplete, completionItems, referencesFound, rssMb };
+  ctx.log(`  ${count(size)} activities: ${keystrokeRuns} keystrokes; references and rename of '${widely.id}' (${referencesFound} places); completion offered ${completionItems} ids`);
+  return { size, open, keystroke, keystrokeCpu, completion, hover, references, rename, jsonLsOpen, jsonLsKeystroke, jsonLsComplete, completionItems, referencesFound, rssMb };
 }
 
 export const serverSection: BenchSection = {
@@ -175,9 +236,9 @@ export const serverSection: BenchSection = {
     ]);
     for (const r of results) {
       const n = `${count(r.size)}`;
-      table.add(n, 'open to diagnostics', ms(r.open.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.open.median));
-      table.add(n, 'keystroke to diagnostics', ms(r.keystroke.median), ms(r.jsonLsValidate.median), ratio(r.jsonLsValidate.median, r.keystroke.median));
-      if (r.keystrokeCpu !== undefined) table.add(n, 'keystroke CPU (server process)', ms(r.keystrokeCpu), ms(r.jsonLsValidate.cpuMedian), ratio(r.jsonLsValidate.cpuMedian, r.keystrokeCpu));
+      table.add(n, 'open to diagnostics', ms(r.open.median), ms(r.jsonLsOpen.median), ratio(r.jsonLsOpen.median, r.open.median));
+      table.add(n, 'keystroke to diagnostics', ms(r.keystroke.median), ms(r.jsonLsKeystroke.median), ratio(r.jsonLsKeystroke.median, r.keystroke.median));
+      if (r.keystrokeCpu !== undefined) table.add(n, 'keystroke CPU (server process)', ms(r.keystrokeCpu), ms(r.jsonLsKeystroke.cpuMedian), ratio(r.jsonLsKeystroke.cpuMedian, r.keystrokeCpu));
       table.add(n, 'completion in a dependsOn', ms(r.completion.median), ms(r.jsonLsComplete.median), '');
       table.add(n, 'hover on an id', ms(r.hover.median), '', '');
       table.add(n, `references (${r.referencesFound})`, ms(r.references.median), '', '');
@@ -185,7 +246,7 @@ export const serverSection: BenchSection = {
       if (r.rssMb !== undefined) table.add(n, 'server RSS (file open)', `${r.rssMb.toFixed(0)} MB`, '', '');
     }
     ctx.print(table);
-    ctx.log(`Keystrokes are ${TYPING_GAP_MS} ms apart or more; JSON-LS "diagnostics" is parse + doValidation, its completion doComplete on a parsed document.`);
+    ctx.log(`Keystrokes are ${TYPING_GAP_MS} ms apart or more; JSON-LS "diagnostics" is parse + doValidation of the same text, run for run after ours; its completion doComplete on a parsed document.`);
     ctx.log('Keystroke CPU: all the server process used over the keystrokes and the pauses between them (GC threads included), per keystroke; JSON-LS: the CPU median of its parse + doValidation.');
     const at = (size: number) => results.find((r) => r.size === size);
     const small = at(1000);
@@ -197,7 +258,7 @@ export const serverSection: BenchSection = {
       if (large.rssMb !== undefined) ctx.log(`server RSS with the 10,000-activity definition (${bytes(generateWorkload(10000).definition.length)}) open: ${large.rssMb.toFixed(0)} MB`);
     }
     for (const r of results) {
-      ctx.target(`diagnostics >= ${TARGETS.ratio}x faster than JSON-LS at ${count(r.size)} activities`, r.jsonLsValidate.median / r.keystroke.median >= TARGETS.ratio, ratio(r.jsonLsValidate.median, r.keystroke.median));
+      ctx.target(`diagnostics >= ${TARGETS.ratio}x faster than JSON-LS at ${count(r.size)} activities`, r.jsonLsKeystroke.median / r.keystroke.median >= TARGETS.ratio, ratio(r.jsonLsKeystroke.median, r.keystroke.median));
     }
   },
 };

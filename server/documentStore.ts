@@ -12,6 +12,7 @@ import { ParsedDocument } from '../runtime/analysis/document';
 import type { UnchangedEnds } from '../runtime/json/incremental';
 import { isDefinitionFile } from '../runtime/index/scan';
 import { WorkspaceIndex } from '../runtime/index/workspaceIndex';
+import { forgetLines, noteParsed } from './lines';
 import { baseName, canonicalUri, uriToPath } from './uris';
 
 export interface DocumentChange {
@@ -24,6 +25,14 @@ export interface DocumentChange {
 }
 
 export type ChangeListener = (changes: DocumentChange[]) => void;
+
+interface NotedEdits extends UnchangedEnds {
+  /**
+   * Whether the last edit had a range: the TextDocument then has its line starts computed (it shifts
+   * them on each ranged edit, and drops them on a whole-text one).
+   */
+  ranged: boolean;
+}
 
 interface OpenDocument {
   text: TextDocument;
@@ -38,7 +47,7 @@ export class DocumentStore {
   private readonly open = new Map<string, OpenDocument>();
   private readonly dirty = new Set<string>();
   /** Per open document: what the edits since its last parse left alone (see noteEdit). */
-  private readonly edits = new Map<string, UnchangedEnds>();
+  private readonly edits = new Map<string, NotedEdits>();
   private readonly listeners = new Set<ChangeListener>();
 
   onDidChange(listener: ChangeListener): () => void {
@@ -78,7 +87,7 @@ export class DocumentStore {
    */
   noteEdit(document: TextDocument, change: TextDocumentContentChangeEvent): void {
     const uri = canonicalUri(document.uri);
-    const ends = this.edits.get(uri) ?? { prefix: Infinity, suffix: Infinity };
+    const ends = this.edits.get(uri) ?? { prefix: Infinity, suffix: Infinity, ranged: true };
     if ('range' in change) {
       const length = document.getText().length;
       ends.prefix = Math.min(ends.prefix, document.offsetAt(change.range.start));
@@ -87,6 +96,7 @@ export class DocumentStore {
       ends.prefix = 0;
       ends.suffix = 0;
     }
+    ends.ranged = 'range' in change;
     this.edits.set(uri, ends);
   }
 
@@ -105,6 +115,7 @@ export class DocumentStore {
     this.open.delete(uri);
     this.dirty.delete(uri);
     this.edits.delete(uri);
+    forgetLines(uri);
     const path = uriToPath(uri);
     let text: string | undefined;
     if (path !== undefined && isDefinitionFile(baseName(uri)) && existsSync(path)) {
@@ -180,6 +191,7 @@ export class DocumentStore {
     this.edits.delete(uri);
     if (!mayBeOurs(uri, content)) {
       entry.parsed = undefined;
+      forgetLines(uri);
       if (this.index.get(uri)) this.remove(uri);
       return;
     }
@@ -187,10 +199,12 @@ export class DocumentStore {
     const doc = new ParsedDocument(uri, content, text.version, previous && unchanged ? { doc: previous, unchanged } : undefined);
     if (!doc.kind) {
       entry.parsed = undefined;
+      forgetLines(uri);
       if (this.index.get(uri)) this.remove(uri);
       return;
     }
     entry.parsed = doc;
+    noteParsed(doc, text, unchanged?.ranged ?? false);
     this.replace(uri, doc);
   }
 

@@ -1,22 +1,24 @@
 /**
  * Offsets (what the analysis library speaks) <-> LSP positions and ranges (what the protocol speaks),
- * through the ParsedDocument's line index. The document must be the one the offsets were computed on;
- * every feature gets both from `ctx.parsed(uri)` / `ctx.analysisOf(uri)`, so they always match.
+ * through the document's lines (./lines.ts: its LineIndex, or the open TextDocument's line starts). The
+ * document must be the one the offsets were computed on; every feature gets both from `ctx.parsed(uri)`
+ * / `ctx.analysisOf(uri)`, so they always match.
  */
 import type { Location, Position, Range } from 'vscode-languageserver';
 import type { ParsedDocument } from '../runtime/analysis/document';
 import type { JsonNode, Span } from '../runtime/json/node';
+import { linesOf } from './lines';
 
 export function toPosition(doc: ParsedDocument, offset: number): Position {
-  return doc.lineIndex.positionAt(offset);
+  return linesOf(doc).positionAt(offset);
 }
 
 export function toOffset(doc: ParsedDocument, position: Position): number {
-  return doc.lineIndex.offsetAt(position);
+  return linesOf(doc).offsetAt(position);
 }
 
 export function toRange(doc: ParsedDocument, span: Span): Range {
-  return doc.lineIndex.rangeOf(span.offset, span.length);
+  return linesOf(doc).rangeOf(span.offset, span.length);
 }
 
 export function toLocation(doc: ParsedDocument, span: Span): Location {

@@ -46,13 +46,25 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** Enough for every open document and the files a feature touches; a workspace scan just starts afresh. */
+const CANONICAL_CACHE_SIZE = 4096;
+const canonicalSpellings = new Map<string, string>();
+
 /**
  * The canonical spelling of a URI: `file:` URIs are re-encoded the way VS Code does; others are kept.
  * Clients other than VS Code may send `file:///a@b/x.orch.json` for what VS Code sends as `file:///a%40b/...`.
  */
 export function canonicalUri(uri: string): string {
-  const path = uriToPath(uri);
-  return path === undefined ? uri : fileUri(path);
+  let canonical = canonicalSpellings.get(uri);
+  if (canonical === undefined) {
+    const path = uriToPath(uri);
+    canonical = path === undefined ? uri : fileUri(path);
+    // Every lookup of the document store goes through here, several times per keystroke, and a round
+    // trip through fileURLToPath costs more than the lookup itself: remember the spellings seen lately.
+    if (canonicalSpellings.size >= CANONICAL_CACHE_SIZE) canonicalSpellings.clear();
+    canonicalSpellings.set(uri, canonical);
+  }
+  return canonical;
 }
 
 /** The last path segment of a URI, decoded (for messages and file-name based document kinds). */

@@ -1,7 +1,8 @@
 /**
- * JsonNode objects over a tape, made on demand. A node is made together with its siblings when its
- * parent's `children` is first read, and is the same object on every later read, so a tree walked
- * from the root and a node reached through the model (JsonTree.node) are one and the same. Values come
+ * JsonNode objects over a tape, made on demand: with its siblings when its parent's `children` is
+ * first read, or on its own (with its ancestors) when the model asks for it by entry (JsonTree.node).
+ * Either way it is the same object on every later read, so a tree walked from the root and a node
+ * reached through the model are one and the same. Values come
  * from the document's plain value (one JSON.parse), so a leaf costs no string of its own; only keys
  * are sliced from the text.
  *
@@ -35,15 +36,18 @@ export class JsonTree {
     }
   }
 
-  /** The node of entry `i`, made (with its ancestors and their siblings) if it was not yet. */
+  /**
+   * The node of entry `i`, made (with its ancestors) if it was not yet. Its siblings are left for when
+   * its parent's `children` is read: a diagnostic on one activity of 10,000 makes a handful of nodes,
+   * not the other 9,999 activities' (and a keystroke's analysis is run on a new tree every time).
+   */
   node(i: number): JsonNode {
     if (i === 0) return this.root;
     const made = this.madeNode(i);
     if (made) return made;
     if (i < 0 || i >= this.tape.count) throw new RangeError(`no entry ${i} in a tree of ${this.tape.count}`);
-    const parent = this.node(this.tape.parent[i]);
-    void parent.children;
-    return this.madeNode(i)!;
+    const parent = this.node(this.tape.parent[i]) as TreeNode;
+    return this.make(i, parent, this.childValue(parent, i));
   }
 
   /** The node of entry `i` if it was already made (never makes one). */
@@ -56,7 +60,10 @@ export class JsonTree {
     page[i & PAGE_MASK] = node;
   }
 
-  /** Makes the children of `node`; called once per node by its `children` getter. */
+  /**
+   * Makes the children of `node`; called once per node by its `children` getter. Children made before
+   * on their own (see `node`) are taken as they are.
+   */
   makeChildren(node: TreeNode): JsonNode[] {
     const tape = this.tape;
     const c = node.index;
@@ -66,24 +73,45 @@ export class JsonTree {
     if (kind === ARRAY) {
       const items = Array.isArray(node.value) ? node.value : undefined;
       let ordinal = 0;
-      for (let k = c + 1; k < end; k = tape.skip[k]) children.push(this.make(k, node, items ? items[ordinal++] : tape.plainValue(k)));
+      for (let k = c + 1; k < end; k = tape.skip[k], ordinal++) {
+        children.push(this.madeNode(k) ?? this.make(k, node, items ? items[ordinal] : tape.plainValue(k)));
+      }
     } else if (kind === OBJECT) {
-      for (let k = c + 1; k < end; k = tape.skip[k]) children.push(this.make(k, node, undefined));
+      for (let k = c + 1; k < end; k = tape.skip[k]) children.push(this.madeNode(k) ?? this.make(k, node, undefined));
     } else if (kind === PROPERTY) {
       const k = c + 1;
       if (k < end) {
         const key = tape.kind[k] === STRING ? tape.stringValue(k) : tape.leafValue(k);
-        children.push(this.make(k, node, key));
+        children.push(this.madeNode(k) ?? this.make(k, node, key));
         const v = tape.skip[k];
-        if (v < end) {
-          // The object's plain value holds the last of repeated keys: a shadowed one builds its own.
-          const object = node.parent?.value;
-          const own = tape.shadowed?.has(c) || typeof key !== 'string' || typeof object !== 'object' || object === null;
-          children.push(this.make(v, node, own ? tape.plainValue(v) : (object as Record<string, unknown>)[key]));
-        }
+        if (v < end) children.push(this.madeNode(v) ?? this.make(v, node, this.propertyValueOf(node, key, v)));
       }
     }
     return children;
+  }
+
+  /** The value of child entry `k` of `parent`, as makeChildren gives it. */
+  private childValue(parent: TreeNode, k: number): unknown {
+    const tape = this.tape;
+    const c = parent.index;
+    const kind = tape.kind[c];
+    if (kind === ARRAY) {
+      if (!Array.isArray(parent.value)) return tape.plainValue(k);
+      let ordinal = 0;
+      for (let j = c + 1; j < k; j = tape.skip[j]) ordinal++;
+      return parent.value[ordinal];
+    }
+    if (kind !== PROPERTY) return undefined;
+    const key = tape.kind[c + 1] === STRING ? tape.stringValue(c + 1) : tape.leafValue(c + 1);
+    return k === c + 1 ? key : this.propertyValueOf(parent, key, k);
+  }
+
+  /** The value of property `property`'s value entry `v`, whose key is `key`. */
+  private propertyValueOf(property: TreeNode, key: unknown, v: number): unknown {
+    // The object's plain value holds the last of repeated keys: a shadowed one builds its own.
+    const object = property.parent?.value;
+    const own = this.tape.shadowed?.has(property.index) || typeof key !== 'string' || typeof object !== 'object' || object === null;
+    return own ? this.tape.plainValue(v) : (object as Record<string, unknown>)[key];
   }
 
   private make(i: number, parent: TreeNode | undefined, value: unknown): TreeNode {

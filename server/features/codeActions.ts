@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver';
 import type { Diagnostic } from '../../runtime/analysis/diagnostic';
 import type { ServerContext } from '../context';
+import { linesOf } from '../lines';
 import { toLspDiagnostic } from '../lspDiagnostics';
 import { toOffset } from '../positions';
 import { quickFixes } from './polish/fixes/registry';
@@ -130,7 +131,7 @@ function documentEdit(ctx: ServerContext, uri: string, edits: TextEdit[]): Works
 }
 
 function toCodeAction(ctx: ServerContext, uri: string, doc: FixInput['doc'], fix: PlannedFix, diagnostic: LspDiagnostic): CodeAction | undefined {
-  const edits = toTextEdits(doc.lineIndex, fix.edits);
+  const edits = toTextEdits(linesOf(doc), fix.edits);
   let edit: WorkspaceEdit;
   if (fix.newFile) {
     if (!supportsCreate(ctx)) return undefined;
@@ -181,7 +182,7 @@ function withSortEdit(ctx: ServerContext, action: CodeAction, uri: string): Code
   if (plan.kind !== 'reorder') return undefined;
   const edit = sortEdit(doc.text, model.activitiesNode, plan.order);
   if (!edit) return undefined;
-  return { ...action, edit: documentEdit(ctx, uri, toTextEdits(doc.lineIndex, [edit])) };
+  return { ...action, edit: documentEdit(ctx, uri, toTextEdits(linesOf(doc), [edit])) };
 }
 
 export function resolveCodeAction(ctx: ServerContext, action: CodeAction): CodeAction {

@@ -15,6 +15,7 @@ import type {
 } from 'vscode-languageserver';
 import type { ParsedDocument } from '../../runtime/analysis/document';
 import type { ServerContext } from '../context';
+import { linesOf } from '../lines';
 import { toOffset } from '../positions';
 import { toTextEdits, type OffsetEdit } from './polish/offsetEdit';
 import { eolOf } from './polish/textScan';
@@ -30,7 +31,7 @@ export function register(ctx: ServerContext): void {
 
 export function formatDocument(ctx: ServerContext, params: DocumentFormattingParams): TextEdit[] | null {
   const doc = ctx.parsed(params.textDocument.uri);
-  return doc ? toTextEdits(doc.lineIndex, formattingEdits(doc.text, params.options)) : null;
+  return doc ? toTextEdits(linesOf(doc), formattingEdits(doc.text, params.options)) : null;
 }
 
 export function formatRange(ctx: ServerContext, params: DocumentRangeFormattingParams): TextEdit[] | null {
@@ -38,7 +39,7 @@ export function formatRange(ctx: ServerContext, params: DocumentRangeFormattingP
   if (!doc) return null;
   const start = toOffset(doc, params.range.start);
   const end = toOffset(doc, params.range.end);
-  return toTextEdits(doc.lineIndex, formattingEdits(doc.text, params.options, { offset: start, length: end - start }));
+  return toTextEdits(linesOf(doc), formattingEdits(doc.text, params.options, { offset: start, length: end - start }));
 }
 
 /** The end of the last thing in the text that is not whitespace (content or comment). */

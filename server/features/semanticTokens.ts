@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageserver';
 import type { ParsedDocument } from '../../runtime/analysis/document';
 import type { ServerContext } from '../context';
+import { linesOf } from '../lines';
 import { toOffset } from '../positions';
 import { collectTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from './polish/tokens';
 
@@ -63,7 +64,7 @@ export function register(ctx: ServerContext): void {
 
 /** Tokens in document order (the builder sorts them if a document lists them out of order). */
 export function push(doc: ParsedDocument, builder: SemanticTokensBuilder, from?: number, to?: number): void {
-  const lines = doc.lineIndex;
+  const lines = linesOf(doc);
   collectTokens(doc, (offset, length, type, modifiers) => {
     const { line, character } = lines.positionAt(offset);
     builder.push(line, character, length, type, modifiers);

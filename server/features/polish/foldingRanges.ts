@@ -6,6 +6,7 @@ import { createScanner } from 'jsonc-parser';
 import type { FoldingRange } from 'vscode-languageserver';
 import type { ParsedDocument } from '../../../runtime/analysis/document';
 import { propertyValue, type JsonNode } from '../../../runtime/json/node';
+import { linesOf } from '../../lines';
 
 export interface FoldingOptions {
   rangeLimit?: number;
@@ -47,7 +48,7 @@ function activitySummary(node: JsonNode): string | undefined {
 }
 
 export function foldingRanges(doc: ParsedDocument, options: FoldingOptions): FoldingRange[] {
-  const lines = doc.lineIndex;
+  const lines = linesOf(doc);
   const text = doc.text;
   const candidates: Candidate[] = [];
   const lineOf = (offset: number) => lines.positionAt(offset).line;
@@ -100,7 +101,7 @@ export function foldingRanges(doc: ParsedDocument, options: FoldingOptions): Fol
 }
 
 function addCommentRanges(doc: ParsedDocument, options: FoldingOptions, out: Candidate[]): void {
-  const lines = doc.lineIndex;
+  const lines = linesOf(doc);
   const text = doc.text;
   const regions: number[] = [];
   let runStart = -1;

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ParsedDocument } from '../../../runtime/analysis/document';
 import type { WorkspaceIndex } from '../../../runtime/index/workspaceIndex';
 import { propertyValue, type JsonNode } from '../../../runtime/json/node';
+import { linesOf } from '../../lines';
 import { fileUri, uriToPath } from '../../uris';
 
 export interface LinkTarget {
@@ -24,7 +25,7 @@ function isFile(path: string): boolean {
 
 /** `#L<line>,<column>` (1-based): VS Code opens the file there. */
 function at(doc: ParsedDocument, node: JsonNode): string {
-  const { line, character } = doc.lineIndex.positionAt(node.offset);
+  const { line, character } = linesOf(doc).positionAt(node.offset);
   return `${doc.uri}#L${line + 1},${character + 1}`;
 }
 

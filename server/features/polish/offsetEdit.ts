@@ -3,7 +3,7 @@
  * once at the end, with the document's line index.
  */
 import type { TextEdit } from 'vscode-languageserver';
-import type { LineIndex } from '../../../runtime/text/lineIndex';
+import type { Lines } from '../../lines';
 
 export interface OffsetEdit {
   offset: number;
@@ -39,7 +39,7 @@ export function normalizeEdits(edits: readonly OffsetEdit[]): OffsetEdit[] {
   return out;
 }
 
-export function toTextEdits(lines: LineIndex, edits: readonly OffsetEdit[]): TextEdit[] {
+export function toTextEdits(lines: Lines, edits: readonly OffsetEdit[]): TextEdit[] {
   return normalizeEdits(edits).map((e) => ({ range: lines.rangeOf(e.offset, e.length), newText: e.newText }));
 }
 
