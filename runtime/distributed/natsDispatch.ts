@@ -12,6 +12,7 @@ import {
   ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, REPORT_STREAM,
   reportSubject, type ActivityMessage, type AgentReport, type FinalResult,
 } from './protocol';
+import { PubAcks, type PublishError } from './pubAcks';
 import { dropRun, ensureRunConsumer, ensureStreams } from './streams';
 
 export interface NatsDispatchOptions {
@@ -30,6 +31,8 @@ interface Link {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
+  /** Activity messages go through it: one of them is on the path of every activity. */
+  pub: PubAcks;
 }
 
 /** One dispatch waiting for its agent's reports. */
@@ -52,6 +55,8 @@ interface RunReports {
 }
 
 const PUBLISH_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
+/** A PubAck not back by then: publish again (the same msgID is stored once). */
+const PUBLISH_TIMEOUT_MS = 5000;
 
 export class NatsDispatch implements Provider {
   readonly name = 'nats';
@@ -75,7 +80,7 @@ export class NatsDispatch implements Provider {
     const nc = 'publish' in given ? given : await connectNats({ ...given, name: given.name ?? 'orch run' });
     const jsm = await nc.jetstreamManager();
     await ensureStreams(jsm);
-    return { nc, js: nc.jetstream(), jsm };
+    return { nc, js: nc.jetstream(), jsm, pub: new PubAcks(nc, PUBLISH_TIMEOUT_MS) };
   }
 
   async execute(ctx: ProcessorContext): Promise<ProcessorResult> {
@@ -137,11 +142,10 @@ export class NatsDispatch implements Provider {
     const data = encode(message);
     for (let attempt = 0; ; attempt++) {
       try {
-        const ack = await link.js.publish(subject, data, { msgID: message.dispatchId });
-        return ack.seq;
+        return await link.pub.publish(subject, data, message.dispatchId);
       } catch (error) {
         if (signal.aborted || this.closed) throw error;
-        if (/no responders|503/i.test((error as Error).message) && attempt === 0) await ensureStreams(link.jsm).catch(() => undefined);
+        if ((error as PublishError).code === '503' && attempt === 0) await ensureStreams(link.jsm).catch(() => undefined);
         await delay(PUBLISH_BACKOFF_MS[Math.min(attempt, PUBLISH_BACKOFF_MS.length - 1)]);
       }
     }
@@ -253,6 +257,7 @@ export class NatsDispatch implements Provider {
       if (link) await dropRun(link.jsm, runId);
     }
     this.runs.clear();
+    link?.pub.close();
     if (link && !('publish' in this.options.nats)) await link.nc.drain().catch(() => undefined);
   }
 }

@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { AgentStartError, startAgent } from '../../runtime/distributed/agent/agent';
-import { activitySubject, attemptKey } from '../../runtime/distributed/protocol';
+import { ErrorCode } from 'nats';
+import { PubAcks } from '../../runtime/distributed/pubAcks';
+import { activitySubject, attemptKey, encode, PROTOCOL_VERSION, reportSubject } from '../../runtime/distributed/protocol';
 import { attemptBucket, ensureTypeConsumer } from '../../runtime/distributed/streams';
 import type { ProcessorContext, ProcessorResult } from '../../runtime/engine/provider';
 import { createProviderRegistry, type ProviderRegistry } from '../../runtime/providers/registry';
-import { AgentKit, eventually, unique } from './agentKit';
+import { AgentKit, eventually, startOf, unique } from './agentKit';
 
 describe('distributed agent: one message, one attempt', function () {
   this.timeout(60_000);
@@ -32,7 +34,7 @@ describe('distributed agent: one message, one attempt', function () {
     return registry;
   }
 
-  it('runs a Complete activity: started, then the result with its outputs; the message is acked', async () => {
+  it('runs a Complete activity: the result with its outputs, carrying the quick attempt\'s start; the message is acked', async () => {
     const type = unique('echo');
     const defs = kit.defs([{ type, provider: 'noop' }]);
     const { agent, log } = await kit.agent({ defs: [defs], name: 'agent-one' });
@@ -45,9 +47,9 @@ describe('distributed agent: one message, one attempt', function () {
     assert.deepEqual(result.report.result, { kind: 'complete', outputs: { greeting: 'hello', n: 3 } });
     assert.equal(result.report.agent, 'agent-one');
     assert.equal(result.report.dispatchId, message.dispatchId);
-    const started = reports.reports[0];
-    assert.deepEqual({ kind: started.kind, attempt: started.attempt, ...(started.kind === 'started' ? { poll: started.poll, delivery: started.delivery } : {}) },
-      { kind: 'started', attempt: 1, poll: 0, delivery: 1 });
+    // A no-op ends within the hold of its `started`: the result reports the start, one report in all.
+    assert.deepEqual(reports.reports.map((r) => r.kind), ['result']);
+    assert.deepEqual(reports.starts().map((s) => s.report), [{ dispatchId: message.dispatchId, agent: 'agent-one', attempt: 1, poll: 0, delivery: 1, folded: true }]);
     await log.waitFor('finished', (e) => e.dispatchId === message.dispatchId && e.outcome === 'complete');
     await eventually(async () => (await kit.stored(type)) === 0);
     const kv = await attemptBucket(kit.nc);
@@ -81,13 +83,18 @@ describe('distributed agent: one message, one attempt', function () {
 
     const result = await reports.waitFor('result');
     assert.deepEqual(result.report.result, { kind: 'fatal', error: 'service unavailable (after 3 attempts)' });
-    const steps = reports.received.map(({ report }) => report.kind === 'started' ? `started ${report.attempt}/${report.delivery}`
-      : report.kind === 'retrying' ? `retrying ${report.attempt} ${report.delayMs}` : report.kind);
-    assert.deepEqual(steps, ['started 1/1', 'retrying 1 400', 'started 2/2', 'retrying 2 800', 'started 3/3', 'result']);
+    // A held `started` goes out ahead of the retrying report; the last attempt's start comes with its result.
+    const steps = reports.received.map(({ report }) => {
+      const start = startOf(report);
+      if (report.kind === 'retrying') return `retrying ${report.attempt} ${report.delayMs}`;
+      return start ? `${report.kind} ${start.attempt}/${start.delivery}` : report.kind;
+    });
+    assert.deepEqual(steps, ['started 1/1', 'retrying 1 400', 'started 2/2', 'retrying 2 800', 'result 3/3']);
     // The nak's delay is what separates a retrying report from the next attempt's start.
-    const at = (kind: string, attempt: number) => reports.received.find((r) => r.report.kind === kind && r.report.attempt === attempt)!.at;
-    assertBetween(at('started', 2) - at('retrying', 1), 400, 'the first backoff');
-    assertBetween(at('started', 3) - at('retrying', 2), 800, 'the second backoff');
+    const startedAt = (attempt: number) => reports.starts().find((s) => s.report.attempt === attempt)!.at;
+    const retryingAt = (attempt: number) => reports.received.find((r) => r.report.kind === 'retrying' && r.report.attempt === attempt)!.at;
+    assertBetween(startedAt(2) - retryingAt(1), 400, 'the first backoff');
+    assertBetween(startedAt(3) - retryingAt(2), 800, 'the second backoff');
     await eventually(async () => (await kit.stored(type)) === 0);
   });
 
@@ -117,7 +124,9 @@ describe('distributed agent: one message, one attempt', function () {
       { v: 1, runId: message.runId, dispatchId: message.dispatchId, agent: scheduled[0].report.agent, kind: 'scheduled', attempt: 1, poll: 0, delayMs: 300, message: 'not yet (0)' },
       { v: 1, runId: message.runId, dispatchId: message.dispatchId, agent: scheduled[0].report.agent, kind: 'scheduled', attempt: 1, poll: 1, delayMs: 300, message: 'not yet (1)' },
     ]);
-    const startedAt = (poll: number) => reports.received.find((r) => r.report.kind === 'started' && r.report.poll === poll)!.at;
+    const startedAt = (poll: number) => reports.starts().find((s) => s.report.poll === poll)!.at;
+    assert.deepEqual(reports.starts().map((s) => `${s.report.attempt}.${s.report.poll}/${s.report.delivery}${s.report.folded ? ' with the result' : ''}`),
+      ['1.0/1', '1.1/2', '1.2/3 with the result']);
     assertBetween(startedAt(1) - scheduled[0].at, 300, 'the first poll delay');
     assertBetween(startedAt(2) - scheduled[1].at, 300, 'the second poll delay');
     // The record that carried the state is gone with the dispatch.
@@ -135,7 +144,8 @@ describe('distributed agent: one message, one attempt', function () {
 
     const result = await reports.waitFor('result');
     assert.deepEqual(result.report.result, { kind: 'fatal', error: 'the disk is full' });
-    assert.deepEqual(reports.reports.map((r) => r.kind), ['started', 'result']);
+    assert.deepEqual(reports.reports.map((r) => r.kind), ['result']);
+    assert.deepEqual(reports.starts().map((s) => [s.report.attempt, s.report.delivery]), [[1, 1]]);
     await eventually(async () => (await kit.stored(type)) === 0);
     assert.deepEqual(await kit.queued(type), { pending: 0, ackPending: 0 });
     assert.equal(log.of('finished').find((e) => e.dispatchId === message.dispatchId)?.outcome, 'fatal');
@@ -216,7 +226,7 @@ describe('distributed agent: one message, one attempt', function () {
     await kit.enqueue(later);
     const refused = await reports.waitFor('result', (r) => r.dispatchId === later.dispatchId);
     assert.deepEqual(refused.report.result, { kind: 'fatal', error: 'cancelled: stopped by the test' });
-    assert.ok(!reports.reports.some((r) => r.dispatchId === later.dispatchId && r.kind === 'started'), 'the later message did not run');
+    assert.ok(!reports.starts().some((s) => s.report.dispatchId === later.dispatchId), 'the later message did not run');
     assert.equal((await log.waitFor('finished', (e) => e.dispatchId === later.dispatchId)).outcome, 'cancelled');
   });
 
@@ -260,6 +270,25 @@ describe('distributed agent: one message, one attempt', function () {
     const errors = log.of('error').map((e) => e.message);
     assert.ok(errors.some((m) => /malformed activity message.*not JSON/.test(m)), errors.join('\n'));
     await eventually(async () => (await kit.stored(type)) === 0);
+  });
+
+  it('stores reports through its own PubAck listener: once per msgID, refused when no stream takes the subject', async () => {
+    const publisher = new PubAcks(kit.nc, 2000);
+    try {
+      const runId = unique('run');
+      const reports = await kit.reports(runId);
+      const report = (line: string) => encode({ v: PROTOCOL_VERSION, runId, dispatchId: `${runId}.d`, agent: 'a', kind: 'log', attempt: 1, stream: 'stdout', line });
+      await publisher.publish(reportSubject(runId), report('one'), `${runId}:1`);
+      await publisher.publish(reportSubject(runId), report('one again'), `${runId}:1`);
+      await publisher.publish(reportSubject(runId), report('two'), `${runId}:2`);
+      await reports.waitFor('log', (r) => r.line === 'two');
+      assert.deepEqual(reports.logLines(), ['one', 'two']);
+      await assert.rejects(publisher.publish(`nowhere.${unique('x')}`, report('lost'), 'x'), (error: Error & { code?: string }) => error.code === '503');
+      const tooLarge = new Uint8Array((kit.nc.info?.max_payload ?? 1024 * 1024) + 1);
+      await assert.rejects(publisher.publish(reportSubject(runId), tooLarge, 'big'), (error: Error & { code?: string }) => error.code === ErrorCode.MaxPayloadExceeded);
+    } finally {
+      publisher.close();
+    }
   });
 
   it('refuses to start for a type it has no definition for, naming the types it has', async () => {

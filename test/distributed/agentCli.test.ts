@@ -146,7 +146,7 @@ describe('orch agent (command line)', function () {
     const result = await reports.waitFor('result');
     assert.equal(result.report.agent, 'survivor');
     assert.deepEqual(result.report.result, { kind: 'complete', outputs: { key: message.idempotencyKey, attempt: 1 } });
-    const started = reports.reports.filter((r) => r.kind === 'started').map((r) => [r.agent, r.attempt, r.kind === 'started' ? r.delivery : 0]);
+    const started = reports.starts().map((s) => [s.report.agent, s.report.attempt, s.report.delivery]);
     assert.deepEqual(started, [['doomed', 1, 1], ['survivor', 1, 2]]);
     assert.equal((await log.waitFor('started')).delivery, 2);
   });

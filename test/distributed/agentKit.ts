@@ -44,6 +44,25 @@ export interface Received<R = AgentReport> {
   at: number;
 }
 
+/** An attempt's start as the orchestrator learns it, from a `started` report or a result that carries it. */
+export interface Start {
+  dispatchId: string;
+  agent: string;
+  attempt: number;
+  poll: number;
+  delivery: number;
+  /** Told by the result (the attempt ended within the agent's hold of its `started`). */
+  folded: boolean;
+}
+
+export function startOf(report: AgentReport): Start | undefined {
+  if (report.kind === 'started') return { dispatchId: report.dispatchId, agent: report.agent, attempt: report.attempt, poll: report.poll, delivery: report.delivery, folded: false };
+  if (report.kind !== 'result') return undefined;
+  const { poll, delivery } = report as { poll?: unknown; delivery?: unknown };
+  if (typeof poll !== 'number' || typeof delivery !== 'number') return undefined;
+  return { dispatchId: report.dispatchId, agent: report.agent, attempt: report.attempt, poll, delivery, folded: true };
+}
+
 /** One run's reports, read from the report stream in order. */
 export class ReportReader {
   readonly received: Received[] = [];
@@ -85,6 +104,17 @@ export class ReportReader {
       }, timeoutMs);
       const done = (r: Received) => { clearTimeout(timer); resolve(r as Received<Extract<AgentReport, { kind: K }>>); };
       this.waiters.push({ match: test, resolve: done });
+    });
+  }
+
+  /**
+   * Where attempts started, in order: `started` reports, and results that carry their attempt's start
+   * (an attempt that ends within the agent's hold reports its start with its result).
+   */
+  starts(): Received<Start>[] {
+    return this.received.flatMap(({ report, at }) => {
+      const start = startOf(report);
+      return start ? [{ report: start, at }] : [];
     });
   }
 

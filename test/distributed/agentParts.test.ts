@@ -1,13 +1,17 @@
 /**
  * The agent's pieces that need no server: what it accepts of an activity message, how it reads an
- * attempt record, what it remembers of cancel requests, and its provider-call rules.
+ * attempt record, what it remembers of cancel requests, its provider-call rules, how it holds a
+ * `started` report to fold it into a quick result, and its shared heartbeat ticker.
  */
 import assert from 'node:assert/strict';
 import { AgentAttempt, AgentAttemptContext } from '../../runtime/distributed/agent/agentAttempt';
 import { decodeRecord } from '../../runtime/distributed/agent/attemptRecords';
 import { CancelMemory } from '../../runtime/distributed/agent/cancellations';
+import { Heartbeats } from '../../runtime/distributed/agent/heartbeat';
+import { DispatchReports, type ReportSink } from '../../runtime/distributed/agent/reports';
 import { decodeDelivery, salvageAddress } from '../../runtime/distributed/agent/messageCheck';
-import { activitySubject, encode, PROTOCOL_VERSION, reportSubject, type ActivityMessage } from '../../runtime/distributed/protocol';
+import { activitySubject, decodeAgentReport, encode, PROTOCOL_VERSION, reportSubject, type ActivityMessage, type AgentReport } from '../../runtime/distributed/protocol';
+import type { JsMsg } from 'nats';
 import type { ProcessorResult, Provider } from '../../runtime/engine/provider';
 
 function message(overrides: Partial<ActivityMessage> = {}): ActivityMessage {
@@ -101,7 +105,7 @@ describe('distributed agent parts', () => {
       const ctx = new AgentAttemptContext({
         runId: 'r', activityId: 'a', activity: { id: 'a', type: 't' }, definition: { type: 't', provider: provider.name }, inputs: {},
         idempotencyKey: 'r/a', attempt: 1, poll: 0, baseDir: '/', log: () => undefined,
-      }, controller.signal, '/tmp/work', 'a');
+      }, controller, () => '/tmp/work', 'a');
       return { attempt: new AgentAttempt(provider, ctx, controller, timeoutMs, graceMs), controller };
     }
     const never = (): Promise<ProcessorResult> => new Promise(() => undefined);
@@ -130,6 +134,128 @@ describe('distributed agent parts', () => {
       const outcome = await failing.attempt.outcome;
       assert.deepEqual(outcome.result, { kind: 'fatal', error: 'cancelled' });
       assert.equal(outcome.abortedBy, 'cancel');
+    });
+  });
+
+  describe('report order and the held start', () => {
+    interface Published { report: AgentReport; msgID: string }
+
+    /** A sink whose publishes are stored at once (or fail `failures` times first), recorded in order. */
+    function sink(failures = 0): { sink: ReportSink; published: Published[]; next: () => Promise<Published> } {
+      const published: Published[] = [];
+      let waiter: ((p: Published) => void) | undefined;
+      let left = failures;
+      const publisher = {
+        publish: async (_subject: string, data: Uint8Array, msgID: string) => {
+          if (left-- > 0) throw new Error('timeout');
+          const entry = { report: decodeAgentReport(data), msgID };
+          published.push(entry);
+          waiter?.(entry);
+          waiter = undefined;
+        },
+      };
+      return {
+        sink: { nc: { info: { max_payload: 1024 * 1024 } }, publisher, agent: 'a1', retry: { giveUp: new AbortController().signal, firstDelayMs: 1 } } as unknown as ReportSink,
+        published,
+        next: () => new Promise((resolve) => { waiter = resolve; }),
+      };
+    }
+    const address = { runId: 'r1', dispatchId: 'r1.d1', reportTo: reportSubject('r1') };
+    const summary = (p: Published) => {
+      const r = p.report as AgentReport & { poll?: number; delivery?: number };
+      return `${r.kind}${r.poll !== undefined ? ` p${r.poll}` : ''}${r.delivery !== undefined ? ` d${r.delivery}` : ''}`;
+    };
+
+    it('folds the start into the result of an attempt that ends within the hold', async () => {
+      const { sink: s, published } = sink();
+      const reports = new DispatchReports(s, address, 2);
+      reports.started(1, 0);
+      await reports.result(1, 0, { kind: 'complete', outputs: { x: 1 } });
+      await reports.idle();
+      assert.deepEqual(published.map(summary), ['result p0 d2']);
+      assert.deepEqual((published[0].report as Extract<AgentReport, { kind: 'result' }>).result, { kind: 'complete', outputs: { x: 1 } });
+      assert.equal(published[0].msgID, 'r1.d1:result:1:0:d2');
+    });
+
+    it('sends the held start first when anything else is reported, and keeps each retried publish\'s id', async () => {
+      const { sink: s, published } = sink(2);
+      const reports = new DispatchReports(s, address, 1);
+      reports.started(1, 0);
+      reports.log(1, 0, 'stdout', 'hello');
+      await reports.retrying(1, 0, 'flaky', 100);
+      await reports.idle();
+      assert.deepEqual(published.map(summary), ['started p0 d1', 'log', 'retrying']);
+      assert.equal(published[0].msgID, 'r1.d1:started:1:0:d1');
+
+      const polls = sink();
+      const poll = new DispatchReports(polls.sink, address, 3);
+      poll.started(1, 2);
+      await poll.scheduled(1, 2, 500, 'not yet');
+      assert.deepEqual(polls.published.map(summary), ['started p2 d3', 'scheduled p2']);
+    });
+
+    it('sends the held start at the end of the hold, and then a plain result', async () => {
+      const { sink: s, published, next } = sink();
+      const reports = new DispatchReports(s, address, 1);
+      const sent = next();
+      reports.started(1, 0);
+      assert.equal(summary(await sent), 'started p0 d1');
+      await reports.result(1, 0, { kind: 'wait' });
+      assert.deepEqual(published.map(summary), ['started p0 d1', 'result']);
+    });
+
+    it('forgets a held start when the delivery is handed back unreported', async () => {
+      const { sink: s, published } = sink();
+      const reports = new DispatchReports(s, address, 1);
+      reports.started(1, 0);
+      reports.discardHeld();
+      await reports.result(1, 0, { kind: 'fatal', error: 'x' });
+      assert.deepEqual(published.map(summary), ['result']);
+    });
+
+    it('turns outputs too large for one NATS message into a fatal result saying so', async () => {
+      const { sink: s, published } = sink();
+      (s.nc as unknown as { info: { max_payload: number } }).info.max_payload = 4096;
+      const reports = new DispatchReports(s, address, 1);
+      reports.started(1, 0);
+      await reports.result(1, 0, { kind: 'complete', outputs: { big: 'x'.repeat(10_000) } });
+      assert.equal(summary(published[0]), 'result p0 d1');
+      const result = (published[0].report as Extract<AgentReport, { kind: 'result' }>).result;
+      assert.equal(result.kind, 'fatal');
+      assert.match((result as { error: string }).error, /outputs are too large to report: \d+ bytes of JSON, over the NATS server's max_payload of 4096 bytes/);
+    });
+  });
+
+  describe('heartbeats', () => {
+    function fakeMsg(): { msg: JsMsg; beats: () => number } {
+      let beats = 0;
+      return { msg: { working: () => { beats++; } } as unknown as JsMsg, beats: () => beats };
+    }
+
+    it('beats every message kept longer than half an interval, one ticker for all, until stopped', async () => {
+      let now = 0;
+      const heartbeats = new Heartbeats(60_000, () => now);
+      const old = fakeMsg();
+      const fresh = fakeMsg();
+      const a = heartbeats.keep(old.msg);
+      now = 40_000;
+      heartbeats.keep(fresh.msg);
+      (heartbeats as unknown as { tick(): void }).tick();
+      assert.deepEqual([old.beats(), fresh.beats()], [1, 0], 'the fresh one was delivered 0 s ago');
+      now = 60_000;
+      (heartbeats as unknown as { tick(): void }).tick();
+      assert.deepEqual([old.beats(), fresh.beats()], [1, 0], 'both heard of 20 s ago');
+      now = 100_000;
+      (heartbeats as unknown as { tick(): void }).tick();
+      assert.deepEqual([old.beats(), fresh.beats()], [2, 1], 'both heard of 60 s ago');
+      const newer = fakeMsg();
+      a.follow(newer.msg);
+      assert.equal(newer.beats(), 1, 'a redelivery is beaten at once');
+      a.stop();
+      now = 200_000;
+      (heartbeats as unknown as { tick(): void }).tick();
+      assert.deepEqual([old.beats(), newer.beats(), fresh.beats()], [2, 1, 2], 'a stopped one is beaten no more');
+      heartbeats.close();
     });
   });
 });

@@ -28,10 +28,12 @@ import { AgentEventEmitter, type AgentEventName, type AgentListener } from './ag
 import { AgentStartError, loadAgentWorkspace, type AgentWorkspace } from './agentWorkspace';
 import { AttemptRecords } from './attemptRecords';
 import { CancelMemory } from './cancellations';
-import { handleDelivery, type Delivery, type DeliveryDeps } from './delivery';
+import { handleDelivery, type ConnectionWatch, type Delivery, type DeliveryDeps } from './delivery';
+import { Heartbeats } from './heartbeat';
 import { errorText, pause } from './persist';
 import { Puller } from './puller';
-import type { ReportSink } from './reports';
+import { PubAcks } from '../pubAcks';
+import { PUBLISH_TIMEOUT_MS, type ReportSink } from './reports';
 
 export { AgentStartError } from './agentWorkspace';
 export type * from './agentEvents';
@@ -172,22 +174,24 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
   const js = nc.jetstream();
 
   const giveUp = new AbortController();
-  let disconnected = false;
+  const link: ConnectionWatch = { epoch: 0, disconnected: false };
   /** Failures while the connection is known to be down say nothing new: only the others are reported. */
   const onFailure = (what: string) => (error: unknown, failures: number) => {
-    if (!disconnected) events.emit('error', { message: `${what} failed (${failures}x, retrying): ${errorText(error)}` });
+    if (!link.disconnected) events.emit('error', { message: `${what} failed (${failures}x, retrying): ${errorText(error)}` });
   };
   const retry = { giveUp: giveUp.signal, onFailure: onFailure('a NATS operation') };
-  const sink: ReportSink = { nc, js, agent: s.name, retry: { giveUp: giveUp.signal, onFailure: onFailure('publishing a report') } };
+  const publisher = new PubAcks(nc, PUBLISH_TIMEOUT_MS);
+  const sink: ReportSink = { nc, publisher, agent: s.name, retry: { giveUp: giveUp.signal, onFailure: onFailure('publishing a report') } };
   const records = new AttemptRecords(kv, { giveUp: giveUp.signal, onFailure: onFailure('the attempt record store') },
     (dispatchId, why) => events.emit('error', { message: `the attempt record of ${dispatchId} is unreadable (${why}); the attempt counts from 1`, dispatchId }));
   const cancels = new CancelMemory();
   const inFlight = new Map<string, Delivery>();
   const confirming = new Set<Promise<void>>();
+  const heartbeats = new Heartbeats(Math.max(100, Math.floor(s.ackWaitMs / 3)));
   const deps: DeliveryDeps = {
     agent: s.name, nc, sink, workspace, secrets: s.secrets, records, cancels, inFlight, events,
     ackWaitMs: s.ackWaitMs, timeoutGraceMs: s.timeoutGraceMs, cancelGraceMs: s.cancelGraceMs,
-    workRoot: s.workRoot, random: s.random, retry, confirming,
+    workRoot: s.workRoot, random: s.random, retry, confirming, heartbeats, link,
   };
 
   let stopping = false;
@@ -197,7 +201,7 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
       handle: (type, msg) => handleDelivery(msg, type, deps),
       handBack: (msg: JsMsg) => { try { msg.nak(); } catch { /* closed */ } },
       trouble: (type, error) => {
-        if (!disconnected) events.emit('reconnecting', { reason: `pulling ${type} failed: ${errorText(error)}`, type });
+        if (!link.disconnected) events.emit('reconnecting', { reason: `pulling ${type} failed: ${errorText(error)}`, type });
       },
       recovered: (type) => events.emit('reconnected', { url: s.url, type }),
       failed: (type, error) => events.emit('error', { message: `handling a message of ${type} failed: ${errorText(error)}` }),
@@ -232,10 +236,12 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
   void (async () => {
     for await (const status of nc.status()) {
       if (status.type === Events.Disconnect) {
-        if (!disconnected && !stopping) events.emit('reconnecting', { reason: `lost the connection to ${String(status.data)}` });
-        disconnected = true;
+        if (!link.disconnected && !stopping) events.emit('reconnecting', { reason: `lost the connection to ${String(status.data)}` });
+        link.disconnected = true;
+        link.epoch++;
       } else if (status.type === Events.Reconnect) {
-        disconnected = false;
+        link.disconnected = false;
+        link.epoch++;
         if (!stopping) events.emit('reconnected', { url: String(status.data) });
         puller.kick();
       } else if (status.type === Events.Error) {
@@ -251,6 +257,8 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
       stopping = true;
       puller.stop();
       giveUp.abort();
+      heartbeats.close();
+      publisher.close();
       for (const delivery of inFlight.values()) delivery.release();
       await workspace.dispose().catch(() => undefined);
       const message = error ? errorText(error) : 'the connection to NATS was closed';
@@ -280,6 +288,8 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
         await raceTimeout(nc.drain(), FLUSH_WAIT_MS);
       } finally {
         giveUp.abort();
+        heartbeats.close();
+        publisher.close();
         if (!nc.isClosed()) await nc.close().catch(() => undefined);
         events.emit('closed', {});
         resolveClosed();

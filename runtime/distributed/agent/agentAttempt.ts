@@ -39,7 +39,6 @@ export class AgentAttemptContext implements ProcessorContext {
   readonly poll: number;
   readonly baseDir: string;
   readonly log: (stream: LogStream, line: string) => void;
-  readonly signal: AbortSignal;
   instance?: number;
   host?: string;
   hostEntry?: HostEntry;
@@ -48,7 +47,12 @@ export class AgentAttemptContext implements ProcessorContext {
   /** Whether the provider asked for its work folder (there is one to remove at the end then). */
   workDirUsed = false;
 
-  constructor(fields: AgentAttemptFields, signal: AbortSignal, private readonly workRoot: string, private readonly unitKey: string) {
+  /**
+   * `runRoot` is asked for only when the provider asks for its work folder, and the signal is made
+   * only when the provider (or an abort) asks for it: most attempts need neither, and both cost
+   * something on every activity.
+   */
+  constructor(fields: AgentAttemptFields, private readonly controller: AbortController, private readonly runRoot: () => string, private readonly unitKey: string) {
     this.runId = fields.runId;
     this.activityId = fields.activityId;
     this.activity = fields.activity;
@@ -59,7 +63,6 @@ export class AgentAttemptContext implements ProcessorContext {
     this.poll = fields.poll;
     this.baseDir = fields.baseDir;
     this.log = fields.log;
-    this.signal = signal;
     if (fields.instance !== undefined) this.instance = fields.instance;
     if (fields.host !== undefined) this.host = fields.host;
     if (fields.hostEntry !== undefined) this.hostEntry = fields.hostEntry;
@@ -67,10 +70,14 @@ export class AgentAttemptContext implements ProcessorContext {
     if (fields.state !== undefined) this.state = fields.state;
   }
 
-  /** `<workRoot>/<unit>/attempt-<n>`, as in the engine: shared by the Schedule polls of one attempt. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** `<runRoot>/<unit>/attempt-<n>`, as in the engine: shared by the Schedule polls of one attempt. */
   get workDir(): string {
     this.workDirUsed = true;
-    return join(this.workRoot, this.unitKey, `attempt-${this.attempt}`);
+    return join(this.runRoot(), this.unitKey, `attempt-${this.attempt}`);
   }
 }
 

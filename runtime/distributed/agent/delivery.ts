@@ -10,7 +10,8 @@
  *   agent shutting down   -> nak at once, no report: another agent runs the same attempt
  *
  * The report is stored before the message is acknowledged in any way, so an agent dying in between
- * costs a redelivery (the orchestrator ignores a second result), never a lost result. The attempt
+ * costs a redelivery (the orchestrator ignores a second result), never a lost result. How sure the
+ * acknowledgement itself must be is weighed in end(). The attempt
  * itself runs exactly as in the embedded engine: the agent's own definition of the type, inputs with
  * `${secret:NAME}` resolved from the agent's store, the per-attempt timeout as a RetryError, a
  * provider's exception as a RetryError, and everything reported redacted of the agent's secrets.
@@ -27,7 +28,7 @@ import type { AgentEventEmitter, AgentOutcome } from './agentEvents';
 import type { AgentType, AgentWorkspace } from './agentWorkspace';
 import type { AttemptRecords } from './attemptRecords';
 import type { CancelMemory } from './cancellations';
-import { Heartbeat } from './heartbeat';
+import type { HeartbeatHandle, Heartbeats } from './heartbeat';
 import { decodeDelivery, salvageAddress } from './messageCheck';
 import { errorText, GaveUpError, persist, type PersistOptions } from './persist';
 import { DispatchReports, type ReportSink } from './reports';
@@ -54,6 +55,17 @@ export interface DeliveryDeps {
   readonly retry: Omit<PersistOptions, 'permanent'>;
   /** Acknowledgements still being confirmed after their delivery released its slot (shutdown waits for them). */
   readonly confirming: Set<Promise<void>>;
+  /** The one ticker that sends every in-flight delivery's heartbeats. */
+  readonly heartbeats: Heartbeats;
+  /** The connection's history: a delivery that saw it drop confirms its acknowledgement. */
+  readonly link: ConnectionWatch;
+}
+
+/** Kept current by the agent from the connection's status events. */
+export interface ConnectionWatch {
+  /** Counts disconnections (and reconnections): unchanged over a delivery means it never lost the connection. */
+  epoch: number;
+  disconnected: boolean;
 }
 
 const sc = StringCodec();
@@ -127,7 +139,9 @@ export class Delivery {
   readonly dispatchId: string;
   private readonly delivery: number;
   private readonly reports: DispatchReports;
-  private readonly heartbeat: Heartbeat;
+  private readonly heartbeat: HeartbeatHandle;
+  /** The connection's epoch when the message arrived. */
+  private readonly epoch: number;
   private execution: AgentAttempt | undefined;
   private attempt = 1;
   private poll = 0;
@@ -151,7 +165,8 @@ export class Delivery {
     this.dispatchId = message.dispatchId;
     this.delivery = msg.info.deliveryCount;
     this.reports = new DispatchReports(deps.sink, message, this.delivery);
-    this.heartbeat = new Heartbeat(msg, Math.max(100, Math.floor(deps.ackWaitMs / 3)));
+    this.epoch = deps.link.epoch;
+    this.heartbeat = deps.heartbeats.keep(msg);
   }
 
   follow(msg: JsMsg): void {
@@ -179,6 +194,8 @@ export class Delivery {
   }
 
   private nak(delayMs: number): void {
+    // A start still held is not reported: the next delivery reports its own.
+    this.reports.discardHeld();
     this.heartbeat.stop();
     try { this.msg.nak(delayMs); } catch { /* closed: redelivered after the ack wait */ }
   }
@@ -256,7 +273,7 @@ export class Delivery {
     }
     if (state !== undefined) fields.state = state;
     const controller = new AbortController();
-    const ctx = new AgentAttemptContext(fields, controller.signal, this.runRoot(), message.unitKey);
+    const ctx = new AgentAttemptContext(fields, controller, () => this.runRoot(), message.unitKey);
     const execution = new AgentAttempt(this.type.provider, ctx, controller, message.policy.timeoutMs, deps.timeoutGraceMs);
     this.execution = execution;
     // A cancel or a shutdown that came while the attempt was being prepared.
@@ -348,25 +365,45 @@ export class Delivery {
 
   /**
    * The dispatch is over: the message is acknowledged (ack or term) and its record and work folder
-   * go. The acknowledgement is confirmed by the server (and retried until it is) after the slot is
-   * free again: a lost ack would run the activity a second time.
+   * go, after the slot is free again.
+   *
+   * A plain ack is published and not confirmed: its report is stored already, so losing it costs a
+   * redelivery after the ack wait, which the idempotency key and the orchestrator (it ignores a second
+   * result) cover exactly as they cover a dead agent; waiting for the server's reply would cost a
+   * round trip per activity. The acknowledgement is confirmed (request/reply, retried until it gets
+   * through) when losing it would cost more, or is likely:
+   * - a term: a lost one reruns an activity that failed for good, which is rare enough that the
+   *   round trip costs nothing worth saving, and a fatal activity is the last one to repeat;
+   * - a dispatch with an attempt record (a retry, a Schedule poll): the record goes after the ack, and
+   *   a redelivery without it would run attempt 1 again, so the record must outlive any doubt;
+   * - the connection dropped during the delivery (or is down): a publish then may well be lost.
    */
   private end(outcome: AgentOutcome, ack: typeof ACK | typeof TERM, error?: string): void {
     const deps = this.deps;
-    const confirm = this.confirm(ack)
-      .then(async () => {
-        if (this.recordExists) await deps.records.delete(this.dispatchId);
-        if (this.workDirUsed) await this.removeWorkDir();
-      })
-      .catch((failure: unknown) => {
-        if (!(failure instanceof GaveUpError)) deps.events.emit('error', { message: `dispatch ${this.dispatchId}: ${errorText(failure)}`, dispatchId: this.dispatchId });
-      })
-      .finally(() => {
-        this.heartbeat.stop();
-        deps.confirming.delete(confirm);
-      });
-    deps.confirming.add(confirm);
+    const confirmed = ack === TERM || this.recordExists || deps.link.disconnected || deps.link.epoch !== this.epoch;
+    if (!confirmed) {
+      this.heartbeat.stop();
+      try { this.msg.ack(); } catch { /* closed: redelivered after the ack wait, the result ignored */ }
+      if (this.workDirUsed) this.track(this.removeWorkDir());
+    } else {
+      this.track(this.confirm(ack)
+        .then(async () => {
+          if (this.recordExists) await deps.records.delete(this.dispatchId);
+          if (this.workDirUsed) await this.removeWorkDir();
+        })
+        .catch((failure: unknown) => {
+          if (!(failure instanceof GaveUpError)) deps.events.emit('error', { message: `dispatch ${this.dispatchId}: ${errorText(failure)}`, dispatchId: this.dispatchId });
+        })
+        .finally(() => this.heartbeat.stop()));
+    }
     this.finished(outcome, error === undefined ? {} : { error });
+  }
+
+  /** Work that goes on after the slot is free: shutdown waits for it. */
+  private track(work: Promise<void>): void {
+    const deps = this.deps;
+    const tracked = work.finally(() => deps.confirming.delete(tracked));
+    deps.confirming.add(tracked);
   }
 
   private async confirm(payload: string): Promise<void> {

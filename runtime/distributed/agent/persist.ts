@@ -29,6 +29,8 @@ export async function persist<T>(what: string, operation: () => Promise<T>, opti
       return await operation();
     } catch (error) {
       if (options.permanent?.(error)) throw error;
+      // Failing because the agent is closing says nothing worth reporting.
+      if (options.giveUp.aborted) throw new GaveUpError(`gave up on ${what}: the agent stopped`);
       failures++;
       if (failures === 1 || failures % 10 === 0) options.onFailure?.(error, failures);
       const base = Math.min(max, first * 2 ** Math.min(failures - 1, 16));

@@ -7,10 +7,14 @@
  * - a type with a backlog (each delivered message says how many more are pending) may take as many
  *   slots as its backlog, in short fetches so that slots held by a fetch nothing arrives for come
  *   back quickly; types with a backlog share the free slots round-robin;
- * - a type with no known backlog keeps one long-poll "probe" of one message outstanding, so new work
- *   is seen the moment it is published; when there are fewer free slots than such types, their
- *   consumers are asked for their backlog (consumer info, no slot held) before the idle ones take
- *   turns at short probes.
+ * - a type with no known backlog keeps one long-poll "probe" outstanding, so new work is seen the
+ *   moment it is published; when there are fewer free slots than such types, their consumers are
+ *   asked for their backlog (consumer info, no slot held) before the idle ones take turns at short
+ *   probes. An agent of one type probes for all its free slots: nobody else could use them, and one
+ *   pull request then serves a run of messages published one at a time (a chain of activities,
+ *   each enqueued when the one before it ends) instead of a pull request, with its own
+ *   subscription, per message. An agent of several types probes for one message per type, so that
+ *   an idle type never holds slots another type's backlog could use.
  *
  * Fetch failures (NATS restarting, JetStream not ready yet, the consumer deleted) put the type in
  * backoff: the consumer is re-created if it is missing and pulling resumes; the agent never stops
@@ -166,7 +170,8 @@ export class Puller {
     const unprobed = ready.filter((lane) => lane.backlog <= 0 && lane.reserved === 0);
     if (!unprobed.length || free === 0) return;
     if (free >= unprobed.length) {
-      for (const lane of unprobed) this.fetch(lane, 1, PROBE_EXPIRES_MS);
+      const batch = count === 1 ? free : 1;
+      for (const lane of unprobed) this.fetch(lane, batch, PROBE_EXPIRES_MS);
     } else if (this.backlogFresh) {
       // Known to be idle a moment ago: probes take turns at the few slots, and come back soon.
       for (const lane of unprobed.slice(0, free)) this.fetch(lane, 1, SHORT_EXPIRES_MS);

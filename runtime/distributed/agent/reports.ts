@@ -9,12 +9,19 @@
  * holds them separated by newlines (the engine splits a log line on newlines): a chatty program
  * costs a round trip per batch, not per line. The queue of unsent lines is bounded; past it lines
  * are dropped and the count is reported once there is room again.
+ *
+ * A `started` report is held back for STARTED_HOLD_MS: most attempts (a no-op, a quick check) end
+ * sooner, and then their result carries the start instead (its `poll` and `delivery`, from which
+ * the orchestrator records the start with this agent's name before settling), which saves a stored
+ * message and a round trip per activity. Anything else about the dispatch (a log line, a retry, a
+ * Schedule) or the end of the hold sends the held `started` first, so reports stay in order.
  */
-import type { JetStreamClient, NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { ErrorCode } from 'nats';
 import type { LogStream } from '../../engine/provider';
 import { encode, PROTOCOL_VERSION, type ActivityMessage, type AgentReport, type FinalResult } from '../protocol';
 import { GaveUpError, persist, type PersistOptions } from './persist';
+import type { StreamPublisher } from '../pubAcks';
 
 /** One log report's text at most (a batch, or one line cut to this). */
 const MAX_LOG_REPORT_CHARS = 64 * 1024;
@@ -24,15 +31,20 @@ const MAX_QUEUED_LOG_CHARS = 8 * 1024 * 1024;
 const MAX_TEXT_CHARS = 16 * 1024;
 /** Room for the headers and the rest of a report around the payload. */
 const ENVELOPE_BYTES = 1024;
-const PUBLISH_TIMEOUT_MS = 5000;
+/** How long a report's publish waits for its PubAck before it is sent again. */
+export const PUBLISH_TIMEOUT_MS = 5000;
+/** How long a `started` report waits to be folded into the attempt's result. */
+export const STARTED_HOLD_MS = 50;
 
 export function clip(text: string, max = MAX_TEXT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
 }
 
 export interface ReportSink {
+  /** Its server's max_payload bounds a report. */
   readonly nc: NatsConnection;
-  readonly js: JetStreamClient;
+  /** Stores a report in the report stream (PubAck awaited). */
+  readonly publisher: StreamPublisher;
   /** The agent's name, on every report. */
   readonly agent: string;
   readonly retry: Omit<PersistOptions, 'permanent'>;
@@ -40,6 +52,8 @@ export interface ReportSink {
 
 interface QueuedReport {
   report: AgentReport;
+  /** The report's bytes, when encoded before it was queued (a log report is encoded when it leaves). */
+  data?: Uint8Array;
   id: string;
   poll: number;
   /** Set for a log report that may still take more lines. */
@@ -56,6 +70,8 @@ export class DispatchReports {
   private queuedLogChars = 0;
   private dropped = 0;
   private idleWaiters: (() => void)[] = [];
+  /** A `started` report not sent yet (see the file's header). */
+  private held: { attempt: number; poll: number; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     private readonly sink: ReportSink,
@@ -63,11 +79,27 @@ export class DispatchReports {
     private readonly delivery: number,
   ) {}
 
+  /** The attempt (or poll) starts: reported with its result if that comes within STARTED_HOLD_MS, else then. */
   started(attempt: number, poll: number): void {
-    void this.enqueue({ kind: 'started', attempt, poll, delivery: this.delivery }, poll).catch(() => undefined);
+    this.sendHeld();
+    const timer = setTimeout(() => this.sendHeld(), STARTED_HOLD_MS);
+    // A report due in 50 ms must not keep a process alive that has nothing else to do.
+    timer.unref();
+    this.held = { attempt, poll, timer };
+  }
+
+  /**
+   * The delivery ends without a report of its own (handed back to the queue for another agent, or
+   * failed): a start still held is forgotten, the next delivery reports its own.
+   */
+  discardHeld(): void {
+    if (!this.held) return;
+    clearTimeout(this.held.timer);
+    this.held = undefined;
   }
 
   log(attempt: number, poll: number, stream: LogStream, line: string): void {
+    this.sendHeld();
     if (this.queuedLogChars >= MAX_QUEUED_LOG_CHARS) {
       this.dropped++;
       return;
@@ -87,28 +119,45 @@ export class DispatchReports {
   }
 
   retrying(attempt: number, poll: number, error: string, delayMs: number): Promise<void> {
+    this.sendHeld();
     return this.enqueue({ kind: 'retrying', attempt, error: clip(error), delayMs }, poll);
   }
 
   scheduled(attempt: number, poll: number, delayMs: number, message: string | undefined): Promise<void> {
+    this.sendHeld();
     const body: ReportBody = { kind: 'scheduled', attempt, poll, delayMs };
     if (message !== undefined) body.message = clip(message);
     return this.enqueue(body, poll);
   }
 
-  /** The end of the dispatch; a complete result too large for one NATS message becomes a fatal one saying so. */
+  /**
+   * The end of the dispatch; a complete result too large for one NATS message becomes a fatal one
+   * saying so. When this attempt's `started` is still held, the result carries the start instead.
+   */
   result(attempt: number, poll: number, result: FinalResult): Promise<void> {
     let final = result;
     if (final.kind === 'fatal') final = { kind: 'fatal', error: clip(final.error) };
     if (final.kind === 'wait' && final.message !== undefined) final = { kind: 'wait', message: clip(final.message) };
-    if (final.kind === 'complete') {
-      const limit = this.payloadLimit();
-      const size = encode(this.full({ kind: 'result', attempt, result: final })).length;
-      if (size > limit) {
-        final = { kind: 'fatal', error: `the outputs are too large to report: ${size} bytes of JSON, over the NATS server's max_payload of ${limit + ENVELOPE_BYTES} bytes (write large data elsewhere and output a reference to it)` };
-      }
+    const held = this.held;
+    let body: ReportBody;
+    if (held && held.attempt === attempt && held.poll === poll) {
+      this.discardHeld();
+      body = { kind: 'result', attempt, result: final, poll, delivery: this.delivery };
+    } else {
+      this.sendHeld();
+      body = { kind: 'result', attempt, result: final };
     }
-    return this.enqueue({ kind: 'result', attempt, result: final }, poll);
+    const report = this.full(body);
+    // Encoded once: the size check and the publish share the bytes.
+    let data = encode(report);
+    if (final.kind === 'complete' && data.length > this.payloadLimit()) {
+      const error = `the outputs are too large to report: ${data.length} bytes of JSON, over the NATS server's max_payload of ${this.payloadLimit() + ENVELOPE_BYTES} bytes (write large data elsewhere and output a reference to it)`;
+      (report as Extract<AgentReport, { kind: 'result' }>).result = { kind: 'fatal', error };
+      data = encode(report);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.push({ report, data, id: this.id('result', attempt, poll), poll, settle: { resolve, reject } });
+    });
   }
 
   /** Resolves once every report queued so far has been stored (or given up on). */
@@ -127,6 +176,14 @@ export class DispatchReports {
 
   private payloadLimit(): number {
     return (this.sink.nc.info?.max_payload ?? 1024 * 1024) - ENVELOPE_BYTES;
+  }
+
+  /** Sends the held `started`, if any, ahead of what comes next. */
+  private sendHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.discardHeld();
+    void this.enqueue({ kind: 'started', attempt: held.attempt, poll: held.poll, delivery: this.delivery }, held.poll).catch(() => undefined);
   }
 
   private enqueue(body: ReportBody, poll: number): Promise<void> {
@@ -174,9 +231,9 @@ export class DispatchReports {
   }
 
   private async publish(item: QueuedReport): Promise<void> {
-    const data = encode(item.report);
+    const data = item.data ?? encode(item.report);
     await persist(`the ${item.report.kind} report of ${this.message.dispatchId}`, async () => {
-      await this.sink.js.publish(this.message.reportTo, data, { msgID: item.id, timeout: PUBLISH_TIMEOUT_MS });
+      await this.sink.publisher.publish(this.message.reportTo, data, item.id);
     }, { ...this.sink.retry, permanent: isPermanent });
   }
 }

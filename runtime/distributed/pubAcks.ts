@@ -1,0 +1,140 @@
+/**
+ * JetStream publishes that resolve once the stream has stored the message (its PubAck), as
+ * `js.publish` does, for the agent's reports and the orchestrator's activity messages: one of each
+ * is on the path of every activity.
+ *
+ * `js.publish` is a core request per message, and nats.js builds two errors with stack traces for
+ * every request (one for a timeout that mostly never comes, one to cancel the request once
+ * answered), besides a deferred and a timer: measured under the distributed benchmark, that was a
+ * tenth of the agent's JavaScript time per activity. Here one subscription on the agent's own
+ * inbox takes every PubAck, a publish carries a reply subject below it, and the pending publishes
+ * wait in a map; the wire is the same (a message with a `Nats-Msg-Id` header and a reply subject, a
+ * JSON PubAck or an API error back, a 503 status when no stream takes the subject).
+ */
+import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from 'nats';
+
+/** Stores messages in a stream; resolves once stored, rejects when the server refuses or does not answer in time. */
+export interface StreamPublisher {
+  /** Resolves with the message's stream sequence once stored (0 when the PubAck did not say). */
+  publish(subject: string, data: Uint8Array, msgID: string): Promise<number>;
+}
+
+/** A refusal or a silence, with the code nats.js would give it (errorText shows it). */
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+  constructor(message: string, readonly code: string) {
+    super(message);
+  }
+}
+
+interface Waiting {
+  resolve(seq: number): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+const decoder = new TextDecoder();
+/** How a PubAck of a stored message begins (followed by the stream's name, never empty). */
+const STORED = new TextEncoder().encode('{"stream":"');
+
+function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
+  if (data.length <= prefix.length + 1 || data[prefix.length] === 0x22) return false;
+  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return false;
+  return true;
+}
+
+export class PubAcks implements StreamPublisher {
+  private readonly inbox: string;
+  private readonly subscription: Subscription;
+  private readonly waiting = new Map<string, Waiting>();
+  private counter = 0;
+  private closed = false;
+
+  constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {
+    const prefix = (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
+    this.inbox = createInbox(prefix);
+    // A wildcard below the agent's own inbox: nats.js subscribes it again after a reconnect.
+    this.subscription = nc.subscribe(`${this.inbox}.*`, { callback: (error, msg) => { if (!error) this.answer(msg); } });
+  }
+
+  publish(subject: string, data: Uint8Array, msgID: string): Promise<number> {
+    if (this.closed) return Promise.reject(new PublishError('the connection is closing', 'CONNECTION_CLOSED'));
+    const token = (++this.counter).toString(36);
+    const h = headers();
+    h.set('Nats-Msg-Id', msgID);
+    return new Promise<number>((resolve, reject) => {
+      // A lost PubAck is a timeout: the caller publishes again with the same msgID, stored once.
+      const timer = setTimeout(() => {
+        this.waiting.delete(token);
+        reject(new PublishError('timeout', 'TIMEOUT'));
+      }, this.timeoutMs);
+      this.waiting.set(token, { resolve, reject, timer });
+      try {
+        this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: h });
+      } catch (error) {
+        // Over max_payload, or the connection is closed.
+        clearTimeout(timer);
+        this.waiting.delete(token);
+        reject(error);
+      }
+    });
+  }
+
+  /** Rejects what still waits and stops listening (before the connection closes). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiting of this.waiting.values()) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new PublishError('the connection is closing', 'CONNECTION_CLOSED'));
+    }
+    this.waiting.clear();
+    try { this.subscription.unsubscribe(); } catch { /* closed already */ }
+  }
+
+  private answer(msg: Msg): void {
+    const token = msg.subject.slice(this.inbox.length + 1);
+    const waiting = this.waiting.get(token);
+    if (!waiting) return;
+    this.waiting.delete(token);
+    clearTimeout(waiting.timer);
+    const status = msg.headers?.code ?? 0;
+    if (status >= 300) {
+      waiting.reject(new PublishError(status === 503 ? 'no responders' : msg.headers?.description || `status ${status}`, String(status)));
+      return;
+    }
+    if (startsWith(msg.data, STORED)) {
+      // `{"stream":"NAME","seq":N,...}`: the server writes an error first when there is one, so this is a PubAck.
+      waiting.resolve(sequenceOf(msg.data));
+      return;
+    }
+    let ack: { stream?: unknown; error?: { code?: unknown; err_code?: unknown; description?: unknown } };
+    try {
+      ack = JSON.parse(decoder.decode(msg.data)) as typeof ack;
+    } catch {
+      waiting.reject(new PublishError('the PubAck is not JSON', 'JetStreamInvalidAck'));
+      return;
+    }
+    if (ack.error) {
+      const code = ack.error.err_code ?? ack.error.code;
+      waiting.reject(new PublishError(String(ack.error.description ?? 'the stream refused the message'), String(code ?? 'JetStreamApiError')));
+    } else if (typeof ack.stream !== 'string' || !ack.stream) {
+      waiting.reject(new PublishError('the PubAck names no stream', 'JetStreamInvalidAck'));
+    } else {
+      waiting.resolve(sequenceOf(msg.data));
+    }
+  }
+}
+
+const SEQ = new TextEncoder().encode('"seq":');
+
+/** The `seq` of a PubAck, read off its bytes (no JSON.parse on the per-activity path); 0 when absent. */
+function sequenceOf(data: Uint8Array): number {
+  outer: for (let i = 0; i + SEQ.length < data.length; i++) {
+    for (let k = 0; k < SEQ.length; k++) if (data[i + k] !== SEQ[k]) continue outer;
+    let seq = 0;
+    for (let j = i + SEQ.length; j < data.length && data[j] >= 0x30 && data[j] <= 0x39; j++) seq = seq * 10 + (data[j] - 0x30);
+    return seq;
+  }
+  return 0;
+}
