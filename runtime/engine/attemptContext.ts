@@ -1,48 +1,34 @@
 /**
- * The ProcessorContext of one provider call. Two parts are made on first use only: the abort signal
- * (an AbortController costs more than the rest of a no-op attempt) and the work folder path (knowing
- * whether any provider asked for one tells the engine whether there is a folder to remove). Both are
- * accessors on the prototype; everything else is a plain property.
+ * The ProcessorContext of one provider call, made for every attempt, so kept to one object. Three
+ * parts are made on first use only: the abort signal (an AbortController costs more than the rest of a
+ * no-op attempt), the log function and the work folder path (knowing whether any provider asked for
+ * one tells the engine whether there is a folder to remove). They are accessors on the prototype;
+ * everything else is a plain property.
  */
 import { join } from 'node:path';
 import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
 import type { LogStream, ProcessorContext, RemoteAttempts } from './provider';
 
-/** An abort that creates its AbortController only when someone looks at the signal. */
-export class LazyAbort {
-  private controller: AbortController | undefined;
-  private reason: unknown;
-  private done = false;
+/** Where an attempt's log lines go: one function for every attempt, told which attempt speaks. */
+export type AttemptLogSink<O> = (owner: O, attempt: number, stream: LogStream, line: string) => void;
 
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.done) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  get aborted(): boolean {
-    return this.done;
-  }
-
-  abort(reason: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-}
-
-export class AttemptContext implements ProcessorContext {
-  instance?: number;
-  host?: string;
-  hostEntry?: HostEntry;
-  inventoryDir?: string;
-  state?: unknown;
-  remote?: RemoteAttempts;
+export class AttemptContext<O = unknown> implements ProcessorContext {
+  // Set only for the units that have them (instances, hosts, polls, remote attempts): a plain unit's
+  // context carries no slots for them.
+  declare instance?: number;
+  declare host?: string;
+  declare hostEntry?: HostEntry;
+  declare inventoryDir?: string;
+  declare state?: unknown;
+  declare remote?: RemoteAttempts;
   /** Whether the provider read `workDir`. */
   workDirUsed = false;
+  private logFn: ((stream: LogStream, line: string) => void) | undefined = undefined;
+  // The abort, kept here rather than in an object of its own; its AbortController is made only when
+  // someone looks at the signal.
+  private controller: AbortController | undefined = undefined;
+  private abortReason: unknown = undefined;
+  private abortDone = false;
 
   constructor(
     readonly runId: string,
@@ -50,18 +36,35 @@ export class AttemptContext implements ProcessorContext {
     readonly activity: ActivitySpec,
     readonly definition: ActivityDefinition,
     readonly inputs: Record<string, unknown>,
-    readonly log: (stream: LogStream, line: string) => void,
     readonly idempotencyKey: string,
     readonly attempt: number,
     readonly poll: number,
     readonly baseDir: string,
-    private readonly abortState: LazyAbort,
     private readonly workRoot: string,
     private readonly unitKey: string,
+    private readonly logSink: AttemptLogSink<O>,
+    private readonly owner: O,
   ) {}
 
+  /** Aborts the attempt's signal (a static, so that providers see no abort method on their context). */
+  static abort<O>(ctx: AttemptContext<O>, reason: unknown): void {
+    if (ctx.abortDone) return;
+    ctx.abortDone = true;
+    ctx.abortReason = reason;
+    ctx.controller?.abort(reason);
+  }
+
   get signal(): AbortSignal {
-    return this.abortState.signal;
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortDone) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Made on first use (most attempts of a big run never log), then the same function every time. */
+  get log(): (stream: LogStream, line: string) => void {
+    return (this.logFn ??= (stream, line) => this.logSink(this.owner, this.attempt, stream, line));
   }
 
   get workDir(): string {

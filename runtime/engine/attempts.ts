@@ -5,9 +5,9 @@
  * one that does not stop in time is abandoned, so a stuck provider can never hang the run.
  */
 import type { ActivityDefinition, ActivitySpec, Backoff, OrchestrationDefinition, RetryPolicy } from '../model/types';
-import type { LazyAbort } from './attemptContext';
+import { AttemptContext } from './attemptContext';
 import type { Clock, TimerHandle } from './clock';
-import type { ProcessorContext, ProcessorResult, Provider } from './provider';
+import type { ProcessorResult, Provider } from './provider';
 
 export interface AttemptPolicy {
   maxAttempts: number;
@@ -104,27 +104,28 @@ export class TimeoutError extends Error {
 /**
  * One call of a provider, with its timeout and its abort. `settle` hears the outcome exactly once, and
  * never from inside a call into this object (always from a promise callback, a timer or a microtask).
+ * It is told the `owner` the attempt was started for, so one function serves every attempt.
  */
-export class AttemptExecution {
+export class AttemptExecution<O> {
   private settled = false;
   private abortedBy: AbortCause | undefined;
   private timers: TimerHandle[] | undefined;
 
   constructor(
     provider: Provider,
-    ctx: ProcessorContext,
-    private readonly controller: LazyAbort,
+    readonly context: AttemptContext<O>,
     private readonly clock: Clock,
     private readonly timeoutMs: number | undefined,
     private readonly timeoutGraceMs: number,
-    private readonly settle: (outcome: AttemptOutcome) => void,
+    private readonly settle: (owner: O, execution: AttemptExecution<O>, outcome: AttemptOutcome) => void,
+    private readonly owner: O,
   ) {
     if (timeoutMs !== undefined) {
       this.addTimer(clock.setTimeout(() => this.abort('timeout', this.timeoutGraceMs, new TimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs));
     }
     let call: Promise<ProcessorResult>;
     try {
-      call = Promise.resolve(provider.execute(ctx));
+      call = Promise.resolve(provider.execute(context));
     } catch (error) {
       call = Promise.reject(error);
     }
@@ -142,12 +143,12 @@ export class AttemptExecution {
   abort(cause: AbortCause, graceMs: number, reason?: unknown): void {
     if (this.settled || this.abortedBy) return;
     this.abortedBy = cause;
-    this.controller.abort(reason ?? (cause === 'cancel' ? 'cancelled' : new TimeoutError('timed out')));
+    AttemptContext.abort(this.context, reason ?? (cause === 'cancel' ? 'cancelled' : new TimeoutError('timed out')));
     this.addTimer(this.clock.setTimeout(() => {
       if (this.settled) return;
       this.settled = true;
       this.clearTimers();
-      this.settle({ result: this.abortResult(), abortedBy: cause, abandoned: true });
+      this.settle(this.owner, this, { result: this.abortResult(), abortedBy: cause, abandoned: true });
     }, graceMs));
   }
 
@@ -159,7 +160,7 @@ export class AttemptExecution {
     this.settled = true;
     this.clearTimers();
     const outcome: AttemptOutcome = { result: this.abortResult(), abortedBy: this.abortedBy, abandoned: true };
-    queueMicrotask(() => this.settle(outcome));
+    queueMicrotask(() => this.settle(this.owner, this, outcome));
   }
 
   private addTimer(timer: TimerHandle): void {
@@ -178,10 +179,10 @@ export class AttemptExecution {
     this.clearTimers();
     // Work that completed despite the abort is kept; any other answer to an abort means the abort.
     if (this.abortedBy && result.kind !== 'complete') {
-      this.settle({ result: this.abortResult(), abortedBy: this.abortedBy });
+      this.settle(this.owner, this, { result: this.abortResult(), abortedBy: this.abortedBy });
       return;
     }
-    this.settle(this.abortedBy ? { result, abortedBy: this.abortedBy } : { result });
+    this.settle(this.owner, this, this.abortedBy ? { result, abortedBy: this.abortedBy } : { result });
   }
 
   private clearTimers(): void {

@@ -32,25 +32,32 @@ export class Emitter<E> implements EventSource<E> {
   }
 
   emit(event: E): void {
-    this.queue.push(event);
-    if (this.delivering) return;
+    if (this.delivering) {
+      this.queue.push(event);
+      return;
+    }
     this.delivering = true;
     try {
-      while (this.head < this.queue.length) {
-        const next = this.queue[this.head++];
-        const listeners = this.listeners;
-        for (let i = 0; i < listeners.length; i++) {
-          try {
-            listeners[i](next);
-          } catch (error) {
-            this.report(error, next);
-          }
-        }
-      }
+      // The usual case, nobody emitting from a listener: straight to the listeners, no queueing.
+      this.deliver(event);
+      while (this.head < this.queue.length) this.deliver(this.queue[this.head++]);
     } finally {
-      this.queue.length = 0;
-      this.head = 0;
+      if (this.queue.length) {
+        this.queue.length = 0;
+        this.head = 0;
+      }
       this.delivering = false;
+    }
+  }
+
+  private deliver(event: E): void {
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) {
+      try {
+        listeners[i](event);
+      } catch (error) {
+        this.report(error, event);
+      }
     }
   }
 

@@ -19,7 +19,7 @@ import { InputError, readSource, resolveInputs, resolveRunOutput, type SourceSco
 import type { Outbox } from './outbox';
 import type { RunPlan } from './plan';
 import type { LogStream, ProcessorContext, RemoteAttempts } from './provider';
-import { AttemptContext, LazyAbort } from './attemptContext';
+import { AttemptContext } from './attemptContext';
 import type { ActivitySnapshot, RunSnapshot, UnitSnapshot } from './replay';
 import { logFile, type RunPaths } from './runFolder';
 import { LogLineRedactor, type Secrets } from './secrets';
@@ -65,7 +65,8 @@ const SETTLED_VERB: Partial<Record<ActivityState, string>> = { failed: 'failed',
 
 export class Scheduler {
   readonly activities: ActivityRun[];
-  private readonly byId = new Map<string, ActivityRun>();
+  /** Per activity (by plan index), its dependencies not settled yet: kept together, read on every settle. */
+  private readonly depsLeft: Int32Array;
   private readonly dispatcher: Dispatcher<ActivityRun>;
   private settledCount = 0;
   private failing: string | undefined;
@@ -79,9 +80,20 @@ export class Scheduler {
   private readonly poolShort = (node: ActivityRun) => this.reportPoolWait(node);
 
   constructor(private readonly o: SchedulerOptions) {
-    this.activities = o.plan.nodes.map((plan) => new ActivityRun(plan));
-    for (const a of this.activities) this.byId.set(a.id, a);
+    const nodes = o.plan.nodes;
+    this.activities = new Array<ActivityRun>(nodes.length);
+    this.depsLeft = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      this.activities[i] = new ActivityRun(nodes[i]);
+      this.depsLeft[i] = nodes[i].deps.length;
+    }
     this.dispatcher = new Dispatcher(o.plan.concurrency, o.plan.pools);
+  }
+
+  /** The plan's index, shared: no map of its own to build per run. */
+  private activityById(id: string): ActivityRun | undefined {
+    const node = this.o.plan.byId.get(id);
+    return node === undefined ? undefined : this.activities[node.index];
   }
 
   get isFinished(): boolean {
@@ -97,15 +109,17 @@ export class Scheduler {
       if (this.o.restored) this.restore(this.o.restored);
       if (cancelReason !== undefined) {
         // Waiting units are taken back as they were (cancel leaves them waiting); nothing is started.
-        for (const activity of this.activities) {
-          if (!activity.settled && !activity.decided && activity.depsLeft === 0 && this.hasSavedWaiting(activity)) this.expand(activity);
+        for (let i = 0; i < this.activities.length; i++) {
+          const activity = this.activities[i];
+          if (!activity.settled && !activity.decided && this.depsLeft[i] === 0 && this.hasSavedWaiting(activity)) this.expand(activity);
         }
         this.cancel(cancelReason, 0);
         return;
       }
-      for (const activity of this.activities) {
+      for (let i = 0; i < this.activities.length; i++) {
+        const activity = this.activities[i];
         if (activity.settled || activity.decided) continue;
-        if (activity.depsLeft === 0) this.decide(activity);
+        if (this.depsLeft[i] === 0) this.decide(activity);
       }
       this.maybeFinish();
       this.dispatch();
@@ -136,7 +150,7 @@ export class Scheduler {
     }
     for (const activity of this.activities) {
       if (!activity.settled) continue;
-      for (const d of activity.plan.dependents) this.activities[d].depsLeft--;
+      for (const d of activity.plan.dependents) this.depsLeft[d]--;
     }
   }
 
@@ -153,14 +167,14 @@ export class Scheduler {
 
   // --------------------------------------------------------------------------- decisions
 
-  private depSettled(dep: ActivityRun, activity: ActivityRun): void {
-    activity.depsLeft--;
+  /** `dep` settled and `activity`, which depends on it, has `left` dependencies still to settle. */
+  private depSettled(dep: ActivityRun, activity: ActivityRun, left: number): void {
     if (activity.decided || this.cancelling) return;
     if (activity.plan.when === 'success' && dep.state !== 'succeeded') {
       this.skipActivity(activity, `dependency '${dep.id}' ${SETTLED_VERB[dep.state] ?? dep.state}`);
       return;
     }
-    if (activity.depsLeft === 0) this.decide(activity);
+    if (left === 0) this.decide(activity);
   }
 
   private decide(activity: ActivityRun): void {
@@ -267,9 +281,9 @@ export class Scheduler {
 
   private scope(unit: UnitRun | undefined): SourceScope {
     return {
-      isActivity: (id) => this.byId.has(id),
+      isActivity: (id) => this.o.plan.byId.has(id),
       upstream: (id) => {
-        const a = this.byId.get(id);
+        const a = this.activityById(id);
         if (!a || !a.settled) return undefined;
         return { succeeded: a.state === 'succeeded', outputs: a.outputs };
       },
@@ -303,18 +317,30 @@ export class Scheduler {
     unit.holding = true;
     unit.state = 'running';
     unit.poolWaitReported = false;
-    const now = this.o.clock.now();
-    unit.firstStartedAt ??= now;
-    activity.firstStartedAt ??= now;
     if (!plan.fanOut) activity.state = 'running';
-    this.recordStarted(unit);
+    // The start is the started event's time (one clock reading for both).
+    const time = this.recordStarted(unit);
+    unit.firstStartedAt ??= time;
+    activity.firstStartedAt ??= time;
   }
 
-  private recordStarted(unit: UnitRun): void {
-    const draft: EventDraft<ActivityStartedEvent> = { type: 'activity.started', ...unit.ref, attempt: unit.attempt, poll: unit.poll, idempotencyKey: this.idempotencyKey(unit) };
+  /** Returns the time the start was journaled with. */
+  private recordStarted(unit: UnitRun): number {
+    const key = this.idempotencyKey(unit);
+    if (unit.plain) {
+      // Written out whole, placeholder stamps included, for the common case (see Outbox.record).
+      const { runId } = this.o;
+      const event: ActivityStartedEvent = unit.poll === 0
+        ? { type: 'activity.started', activityId: unit.activity.id, attempt: unit.attempt, poll: 0, idempotencyKey: key, inputs: unit.inputs, seq: 0, time: 0, runId }
+        : { type: 'activity.started', activityId: unit.activity.id, attempt: unit.attempt, poll: unit.poll, idempotencyKey: key, seq: 0, time: 0, runId };
+      return this.o.outbox.record(event, this.launchEffect, unit).time;
+    }
+    const draft: EventDraft<ActivityStartedEvent> = { type: 'activity.started', ...unit.ref, attempt: unit.attempt, poll: unit.poll, idempotencyKey: key };
     if (unit.poll === 0) draft.inputs = unit.inputs;
-    this.o.outbox.record(draft, () => this.launchSafely(unit));
+    return this.o.outbox.record(draft, this.launchEffect, unit).time;
   }
+
+  private readonly launchEffect = (unit: UnitRun) => this.launchSafely(unit);
 
   private launchSafely(unit: UnitRun): void {
     try {
@@ -339,11 +365,9 @@ export class Scheduler {
     }
     const plan = unit.activity.plan;
     const attempt = unit.attempt;
-    const abort = new LazyAbort();
     const ctx = new AttemptContext(
-      this.o.runId, plan.id, plan.spec, this.resolvedType(unit), unit.inputs ?? {},
-      (stream, line) => this.logLine(unit, attempt, stream, line),
-      this.idempotencyKey(unit), attempt, unit.poll, plan.baseDir, abort, this.o.workRoot, unit.key,
+      this.o.runId, plan.id, plan.spec, this.resolvedType(unit), unit.inputs ?? {}, this.idempotencyKey(unit), attempt, unit.poll,
+      plan.baseDir, this.o.workRoot, unit.key, this.attemptLog, unit,
     );
     if (unit.instance !== undefined) ctx.instance = unit.instance;
     if (unit.host) {
@@ -355,13 +379,16 @@ export class Scheduler {
     const remote = plan.provider.runsAttempts === true;
     if (remote) ctx.remote = this.remoteAttempts(unit, attempt, ctx);
     unit.context = ctx;
-    const execution: AttemptExecution = new AttemptExecution(plan.provider, ctx, abort, this.o.clock, remote ? undefined : plan.policy.timeoutMs, this.o.timeoutGraceMs,
-      (outcome: AttemptOutcome) => {
-        if (ctx.workDirUsed) this.usedWorkDirs = true;
-        this.settled(unit, execution, outcome);
-      });
-    unit.execution = execution;
+    unit.execution = new AttemptExecution(plan.provider, ctx, this.o.clock, remote ? undefined : plan.policy.timeoutMs, this.o.timeoutGraceMs,
+      this.attemptSettled, unit);
   }
+
+  /** Shared by every attempt (each knows its unit): no closures per attempt. */
+  private readonly attemptLog = (unit: UnitRun, attempt: number, stream: LogStream, line: string) => this.logLine(unit, attempt, stream, line);
+  private readonly attemptSettled = (unit: UnitRun, execution: AttemptExecution<UnitRun>, outcome: AttemptOutcome) => {
+    if (execution.context.workDirUsed) this.usedWorkDirs = true;
+    this.settled(unit, execution, outcome);
+  };
 
   /**
    * What a provider that runs attempts elsewhere reports, journaled as a local run's steps would be.
@@ -429,7 +456,7 @@ export class Scheduler {
     for (const piece of pieces) for (const line of redactor.push(piece)) this.o.outbox.log(unit.ref, attempt, stream, line, path);
   }
 
-  private settled(unit: UnitRun, execution: AttemptExecution, outcome: AttemptOutcome): void {
+  private settled(unit: UnitRun, execution: AttemptExecution<UnitRun>, outcome: AttemptOutcome): void {
     try {
       this.onOutcome(unit, execution, outcome);
     } catch (error) {
@@ -437,7 +464,7 @@ export class Scheduler {
     }
   }
 
-  private onOutcome(unit: UnitRun, execution: AttemptExecution, outcome: AttemptOutcome): void {
+  private onOutcome(unit: UnitRun, execution: AttemptExecution<UnitRun>, outcome: AttemptOutcome): void {
     if (unit.execution !== execution) return;
     unit.execution = undefined;
     unit.context = undefined;
@@ -558,9 +585,15 @@ export class Scheduler {
   private succeedUnit(unit: UnitRun, outputs: unknown, completedBy?: 'external'): void {
     unit.state = 'succeeded';
     unit.outputs = outputs;
-    const draft: EventDraft<ActivitySucceededEvent> = { type: 'activity.succeeded', ...unit.ref, attempt: unit.attempt, outputs, durationMs: this.since(unit.firstStartedAt) };
-    if (completedBy) draft.completedBy = completedBy;
-    this.o.outbox.record(draft);
+    const durationMs = this.since(unit.firstStartedAt);
+    if (unit.plain && !completedBy) {
+      const event: ActivitySucceededEvent = { type: 'activity.succeeded', activityId: unit.activity.id, attempt: unit.attempt, outputs, durationMs, seq: 0, time: 0, runId: this.o.runId };
+      this.o.outbox.record(event);
+    } else {
+      const draft: EventDraft<ActivitySucceededEvent> = { type: 'activity.succeeded', ...unit.ref, attempt: unit.attempt, outputs, durationMs };
+      if (completedBy) draft.completedBy = completedBy;
+      this.o.outbox.record(draft);
+    }
     this.unitSettled(unit);
   }
 
@@ -656,7 +689,14 @@ export class Scheduler {
     this.dispatcher.withdraw(activity);
     if (activity.state === 'failed' && !activity.plan.spec.continueOnError) this.failFast(activity);
     const dependents = activity.plan.dependents;
-    for (let i = 0; i < dependents.length; i++) this.depSettled(activity, this.activities[dependents[i]]);
+    const succeeded = activity.state === 'succeeded';
+    for (let i = 0; i < dependents.length; i++) {
+      const d = dependents[i];
+      const left = --this.depsLeft[d];
+      // A success decides nothing until the last dependency settles: the dependent is not even
+      // looked at before then (with thousands of activities, each look is a cache miss).
+      if (left === 0 || !succeeded) this.depSettled(activity, this.activities[d], left);
+    }
     this.maybeFinish();
   }
 
@@ -765,7 +805,7 @@ export class Scheduler {
   complete(target: { activityId: string; instance?: number }, outputs: Record<string, unknown>): string[] {
     if (this.finished) throw new CompleteError('the run has finished');
     if (this.cancelling) throw new CompleteError('the run is being cancelled');
-    const activity = this.byId.get(target.activityId);
+    const activity = this.activityById(target.activityId);
     if (!activity) throw new CompleteError(`no activity '${target.activityId}' in this run`);
     const units = activity.units.filter((u) => target.instance === undefined || u.instance === target.instance);
     if (target.instance !== undefined && !units.length) throw new CompleteError(`${activity.id} has no instance ${target.instance}`);

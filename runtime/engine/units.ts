@@ -12,14 +12,15 @@ import type { PlanNode } from './plan';
 import type { LogLineRedactor } from './secrets';
 import type { LogStream } from './provider';
 
+/** Shared by every activity not expanded yet: 10,000 activities need no 10,000 empty arrays. */
+const NO_UNITS: readonly UnitRun[] = Object.freeze([]);
+
 export class ActivityRun implements QueueNode {
   state: ActivityState = 'pending';
   /** Expanded into units, or settled without running (skipped, cancelled). */
   decided = false;
   settled = false;
-  /** Dependencies not settled yet. */
-  depsLeft: number;
-  units: UnitRun[] = [];
+  units: readonly UnitRun[] = NO_UNITS;
   /** Units not settled yet. */
   unitsLeft = 0;
   activeUnits = 0;
@@ -27,44 +28,53 @@ export class ActivityRun implements QueueNode {
   outputs: unknown;
   error: string | undefined;
   firstStartedAt: number | undefined;
-  private ready: UnitRun[] = [];
+  /**
+   * The ready queue: its head in a field of its own, the rest (fanned-out activities only) in an
+   * array made when needed, so a plain activity's one unit passes through without an allocation.
+   */
+  private readyFirst: UnitRun | undefined;
+  private readyRest: UnitRun[] | undefined;
   private readyHead = 0;
 
-  constructor(readonly plan: PlanNode) {
-    this.depsLeft = plan.deps.length;
-  }
+  constructor(readonly plan: PlanNode) {}
 
   get id(): string { return this.plan.id; }
   get pools(): readonly (readonly [string, number])[] { return this.plan.pools; }
   get unitLimit(): number { return this.plan.unitLimit; }
 
   hasReady(): boolean {
-    return this.readyHead < this.ready.length;
+    return this.readyFirst !== undefined;
   }
 
   pushReady(unit: UnitRun): void {
     unit.queued = true;
-    this.ready.push(unit);
+    if (this.readyFirst === undefined) this.readyFirst = unit;
+    else (this.readyRest ??= []).push(unit);
   }
 
   peekReady(): UnitRun | undefined {
-    return this.ready[this.readyHead];
+    return this.readyFirst;
   }
 
   shiftReady(): UnitRun {
-    const unit = this.ready[this.readyHead++];
-    if (this.readyHead === this.ready.length) { this.ready = []; this.readyHead = 0; }
+    const unit = this.readyFirst!;
+    const rest = this.readyRest;
+    if (rest !== undefined && this.readyHead < rest.length) {
+      this.readyFirst = rest[this.readyHead];
+      rest[this.readyHead++] = undefined!;
+      if (this.readyHead === rest.length) { rest.length = 0; this.readyHead = 0; }
+    } else {
+      this.readyFirst = undefined;
+    }
     unit.queued = false;
     return unit;
   }
 
   /** Empties the queue, returning what was in it. */
   drainReady(): UnitRun[] {
-    const rest = this.ready.slice(this.readyHead);
-    this.ready = [];
-    this.readyHead = 0;
-    for (const unit of rest) unit.queued = false;
-    return rest;
+    const drained: UnitRun[] = [];
+    while (this.readyFirst !== undefined) drained.push(this.shiftReady());
+    return drained;
   }
 }
 
@@ -78,6 +88,8 @@ export class UnitRun {
   state: ActivityState = 'pending';
   readonly ref: ActivityRef;
   readonly key: string;
+  /** Neither an instance nor on a host: its ref is `{ activityId }` alone (hot paths spell events out). */
+  readonly plain: boolean;
   /** Last attempt number used (continues across resumes). */
   attempt = 0;
   /** `attempt` when this process took the unit over: the retry budget counts from here. */
@@ -86,7 +98,7 @@ export class UnitRun {
   pollState: unknown;
   firstStartedAt: number | undefined;
   inputs: Record<string, unknown> | undefined;
-  execution: AttemptExecution | undefined;
+  execution: AttemptExecution<UnitRun> | undefined;
   /** Holds a run slot and its pools (from the start of an attempt to its end, Schedule delays included). */
   holding = false;
   queued = false;
@@ -95,7 +107,7 @@ export class UnitRun {
   error: string | undefined;
   idempotencyKey: string | undefined;
   /** The context of the provider call in progress. */
-  context: import('./attemptContext').AttemptContext | undefined;
+  context: import('./attemptContext').AttemptContext<UnitRun> | undefined;
   logRedactors: Map<LogStream, LogLineRedactor> | undefined;
   logPath: string | undefined;
   poolWaitReported = false;
@@ -107,6 +119,7 @@ export class UnitRun {
     readonly item: { as: string; value: unknown } | undefined,
   ) {
     this.key = unitKey(activity.id, instance);
+    this.plain = instance === undefined && host === undefined;
     const ref: ActivityRef = { activityId: activity.id };
     if (instance !== undefined) ref.instance = instance;
     if (host) ref.host = host.name;
