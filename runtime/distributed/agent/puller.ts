@@ -20,7 +20,7 @@
  * backoff: the consumer is re-created if it is missing and pulling resumes; the agent never stops
  * over them.
  */
-import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 'nats';
+import { ConsumerEvents, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from 'nats';
 import { ACTIVITY_STREAM } from '../protocol';
 import { ensureStreams, ensureTypeConsumer } from '../streams';
 import { pause } from './persist';
@@ -213,10 +213,23 @@ export class Puller {
     let received = 0;
     let fetch: ConsumerMessages | undefined;
     let failure: unknown;
+    let silent: Error | undefined;
     try {
-      fetch = await lane.consumer!.fetch({ max_messages: batch, expires });
+      // Heartbeats well inside the pull's life: a pull sent to a consumer deleted just before it gets
+      // no answer at all, and only missed heartbeats tell that from an idle queue.
+      fetch = await lane.consumer!.fetch({ max_messages: batch, expires, idle_heartbeat: Math.max(500, Math.min(2000, Math.floor(expires / 4))) });
       lane.fetches.add(fetch);
       if (this.stopped) void fetch.close().catch(() => undefined);
+      const watched = fetch;
+      void watched.status().then(async (statuses) => {
+        for await (const status of statuses) {
+          if (status.type === ConsumerEvents.HeartbeatsMissed) {
+            silent = new Error('the consumer stopped answering (heartbeats missed): it may have been deleted');
+            watched.stop(silent);
+            return;
+          }
+        }
+      }).catch(() => undefined);
       for await (const msg of fetch) {
         received++;
         // After a reconnect nats.js may ask again for the whole batch: never run more than we reserved.
@@ -238,6 +251,7 @@ export class Puller {
       this.reservedTotal -= unused;
     }
     if (this.stopped) return;
+    failure ??= silent;
     if (failure === undefined && received === 0 && Date.now() - began < SUSPICIOUS_END_MS) {
       failure = new Error('the pull request ended at once without messages');
     }
