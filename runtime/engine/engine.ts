@@ -19,7 +19,7 @@ import { readJournal, truncateTorn } from './journal';
 import { inputProblems, loadDefinition, RunRefusedError, type LoadedDefinition } from './load';
 import { buildPlan, PlanError, plannedActivities, type ProviderRegistry, type RunPlan } from './plan';
 import { replay, type RunSnapshot } from './replay';
-import { acquireLock, createRunFolder, defaultRunsDir, liveHolder, newRunId, readSummary, releaseLock, runPaths, type RunPaths } from './runFolder';
+import { acquireLock, createNewRunFolder, createRunFolder, defaultRunsDir, liveHolder, readSummary, releaseLock, runPaths, type RunPaths } from './runFolder';
 import { MissingSecretsError, secretReferences, Secrets, type SecretStore } from './secrets';
 import { openSession, type RunHandle } from './session';
 
@@ -90,8 +90,9 @@ export async function startRun(options: StartRunOptions): Promise<RunHandle> {
   if (problems.length) throw new RunRefusedError('input', problems);
 
   const runsDir = options.runsDir ?? defaultRunsDir(dirname(loaded.path));
-  const runId = options.runId ?? newRunId(clock.now());
-  const paths = createRunFolder(runsDir, runId);
+  const { runId, paths } = options.runId !== undefined
+    ? { runId: options.runId, paths: createRunFolder(runsDir, options.runId) }
+    : createNewRunFolder(runsDir, clock.now());
   writeFileSync(paths.definition, loaded.text);
   acquireLock(paths, clock.now());
   return openSession({

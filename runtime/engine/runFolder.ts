@@ -61,6 +61,25 @@ export function newRunId(now: number): string {
 }
 
 /** Creates a new run's folder; refuses to reuse one. */
+export class RunFolderExistsError extends Error {
+  override readonly name = 'RunFolderExistsError';
+}
+
+/**
+ * A new run's folder under a fresh id: ids have 16 random bits per second, so two runs started in the
+ * same second may draw the same one; the next draw is taken then.
+ */
+export function createNewRunFolder(runsDir: string, now: number): { runId: string; paths: RunPaths } {
+  for (let attempt = 0; ; attempt++) {
+    const runId = newRunId(now);
+    try {
+      return { runId, paths: createRunFolder(runsDir, runId) };
+    } catch (error) {
+      if (!(error instanceof RunFolderExistsError) || attempt >= 20) throw error;
+    }
+  }
+}
+
 export function createRunFolder(runsDir: string, runId: string): RunPaths {
   // The id names the folder and the attempts' work folder (removed recursively after success).
   if (!isRunId(runId)) throw new Error(`'${runId}' is not a valid run id (one folder name: letters, digits, _ . -, not starting with .)`);
@@ -69,7 +88,7 @@ export function createRunFolder(runsDir: string, runId: string): RunPaths {
   try {
     mkdirSync(paths.dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`run folder ${paths.dir} already exists`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new RunFolderExistsError(`run folder ${paths.dir} already exists`);
     throw error;
   }
   mkdirSync(paths.control);
