@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { ProviderRegistry } from '../../runtime/engine/plan';
 import type { SecretStore } from '../../runtime/engine/secrets';
 import { natsSettingsFromEnv, type NatsSettings } from '../../runtime/distributed/connection';
-import { NatsDispatch } from '../../runtime/distributed/natsDispatch';
-import { remoteRegistry, remoteSecretStore } from '../../runtime/distributed/remoteRegistry';
+import { distributedExecution } from '../../runtime/distributed/remoteRegistry';
 
 export interface DistributedSettings {
   url: string;
@@ -65,17 +64,18 @@ export async function executionMode(
 ): Promise<ExecutionMode> {
   const settings = distributedSettings(scope);
   if (!settings) return { providers: local(), secrets, release: async () => undefined };
-  const dispatch = new NatsDispatch({
+  const distributed = distributedExecution({
     nats: await natsSettings(settings, secret),
     secretTypes: settings.secretsTo,
+    secrets,
     onProblem: (message) => log.warn(`nats: ${message}`),
   });
-  const providers = remoteRegistry(dispatch);
+  const providers = distributed.providers;
   try {
-    await dispatch.connect();
+    await distributed.connect();
   } catch (error) {
     await providers.dispose();
     throw new Error(`Distributed mode (orch.nats.url): ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { providers, secrets: remoteSecretStore(secrets), describe: `on NATS agents at ${settings.url}`, release: () => providers.dispose() };
+  return { providers, secrets: distributed.secrets, describe: `on NATS agents at ${settings.url}`, release: () => providers.dispose() };
 }

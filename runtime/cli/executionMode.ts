@@ -6,8 +6,7 @@
 import type { HostInfo } from '../engine/load';
 import { envSecretStore, type SecretStore } from '../engine/secrets';
 import { NatsSettingsError, natsSettingsFromEnv } from '../distributed/connection';
-import { NatsDispatch } from '../distributed/natsDispatch';
-import { remoteRegistry, remoteSecretStore } from '../distributed/remoteRegistry';
+import { distributedExecution } from '../distributed/remoteRegistry';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { UsageError } from './args';
 import type { CliIo } from './io';
@@ -33,13 +32,13 @@ export function executionMode(io: CliIo, flags: { nats?: string; 'nats-secrets-t
   const settings = natsSettingsFromEnv(io.env, flags.nats);
   if (!settings) throw new UsageError('--nats needs a URL (nats://host:port)');
   const secretTypes = (flags['nats-secrets-to'] ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
-  const dispatch = new NatsDispatch({ nats: settings, secretTypes, onProblem: (message) => io.stderr.write(`orch: nats: ${message}\n`) });
+  const distributed = distributedExecution({ nats: settings, secretTypes, secrets, onProblem: (message) => io.stderr.write(`orch: nats: ${message}\n`) });
   return {
-    providers: remoteRegistry(dispatch),
-    secrets: remoteSecretStore(secrets),
+    providers: distributed.providers,
+    secrets: distributed.secrets,
     ready: async () => {
       try {
-        await dispatch.connect();
+        await distributed.connect();
       } catch (error) {
         if (error instanceof NatsSettingsError) throw new UsageError(error.message);
         throw error;

@@ -6,7 +6,7 @@
 import type { Provider } from '../engine/provider';
 import type { SecretStore } from '../engine/secrets';
 import type { ProviderRegistry } from '../providers/registry';
-import type { NatsDispatch } from './natsDispatch';
+import { NatsDispatch, type NatsDispatchOptions } from './natsDispatch';
 
 class RemoteRegistry extends Map<string, Provider> implements ProviderRegistry {
   constructor(private readonly dispatch: NatsDispatch) {
@@ -47,5 +47,23 @@ export function remoteSecretStore(store: SecretStore): SecretStore {
   return {
     get: async (name) => (await store.get(name)) ?? `\${secret:${name}}`,
     hint: store.hint?.bind(store),
+  };
+}
+
+export interface DistributedExecution {
+  providers: ProviderRegistry;
+  secrets: SecretStore;
+  /** Connects (and makes sure the streams exist) so a server that cannot be reached refuses the run up front. */
+  connect(): Promise<void>;
+}
+
+/** Everything a caller (the CLI, the extension) hands the engine to run on NATS agents instead of locally. */
+export function distributedExecution(options: NatsDispatchOptions & { secrets: SecretStore }): DistributedExecution {
+  const { secrets, ...dispatchOptions } = options;
+  const dispatch = new NatsDispatch(dispatchOptions);
+  return {
+    providers: remoteRegistry(dispatch),
+    secrets: remoteSecretStore(secrets),
+    connect: async () => { await dispatch.connect(); },
   };
 }

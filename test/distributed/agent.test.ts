@@ -11,27 +11,20 @@ import { PubAcks } from '../../runtime/distributed/pubAcks';
 import { activitySubject, attemptKey, encode, PROTOCOL_VERSION, reportSubject } from '../../runtime/distributed/protocol';
 import { attemptBucket, ensureTypeConsumer } from '../../runtime/distributed/streams';
 import type { ProcessorContext, ProcessorResult } from '../../runtime/engine/provider';
-import { createProviderRegistry, type ProviderRegistry } from '../../runtime/providers/registry';
+import type { ProviderRegistry } from '../../runtime/providers/registry';
 import { AgentKit, eventually, startOf, unique } from './agentKit';
 
 describe('distributed agent: one message, one attempt', function () {
   this.timeout(60_000);
   let kit: AgentKit;
-  const registries: ProviderRegistry[] = [];
 
   before(async () => { kit = await AgentKit.start(); });
-  afterEach(async () => {
-    await kit.cleanup();
-    await Promise.all(registries.splice(0).map((r) => r.dispose()));
-  });
+  afterEach(async () => { await kit.cleanup(); });
   after(async () => { await kit?.close(); });
 
   /** The built-ins plus `probe`, which runs `execute` (a test's stand-in for a real provider). */
   function withProbe(execute: (ctx: ProcessorContext) => Promise<ProcessorResult>): ProviderRegistry {
-    const registry = createProviderRegistry();
-    registry.register({ name: 'probe', execute });
-    registries.push(registry);
-    return registry;
+    return kit.providers({ name: 'probe', execute });
   }
 
   it('runs a Complete activity: the result with its outputs, carrying the quick attempt\'s start; the message is acked', async () => {
@@ -307,9 +300,8 @@ describe('distributed agent: one message, one attempt', function () {
   });
 
   function withRegistryWithout(name: string): ProviderRegistry {
-    const registry = createProviderRegistry();
+    const registry = kit.providers();
     (registry as unknown as Map<string, unknown>).delete(name);
-    registries.push(registry);
     return registry;
   }
 });

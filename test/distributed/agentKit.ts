@@ -15,6 +15,8 @@ import {
 } from '../../runtime/distributed/protocol';
 import { ensureStreams } from '../../runtime/distributed/streams';
 import type { AttemptPolicy } from '../../runtime/engine/attempts';
+import type { Provider } from '../../runtime/engine/provider';
+import { createProviderRegistry, type ProviderRegistry } from '../../runtime/providers/registry';
 import { startNatsServer, type NatsServer } from '../support/natsServer';
 
 let counter = 0;
@@ -256,8 +258,19 @@ export class AgentKit {
     await Promise.all(this.agents.splice(0).map((a) => a.stop()));
   }
 
+  private readonly registries: ProviderRegistry[] = [];
+
+  /** The built-ins plus `extra` (a test's stand-ins for real providers), released by cleanup(). */
+  providers(...extra: Provider[]): ProviderRegistry {
+    const registry = createProviderRegistry();
+    for (const provider of extra) registry.register(provider);
+    this.registries.push(registry);
+    return registry;
+  }
+
   async cleanup(): Promise<void> {
     await this.stopAgents();
+    await Promise.all(this.registries.splice(0).map((r) => r.dispose()));
     await Promise.all(this.readers.splice(0).map((r) => r.stop().catch(() => undefined)));
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }

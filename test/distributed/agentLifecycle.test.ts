@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { ACTIVITY_STREAM, typeConsumer } from '../../runtime/distributed/protocol';
 import type { ProcessorContext, ProcessorResult } from '../../runtime/engine/provider';
-import { createProviderRegistry, type ProviderRegistry } from '../../runtime/providers/registry';
+import type { ProviderRegistry } from '../../runtime/providers/registry';
 import { AgentKit, eventually, unique } from './agentKit';
 
 /** A provider whose attempts wait until the test lets them go (or their signal aborts). */
@@ -44,20 +44,13 @@ class Gate {
 describe('distributed agent: concurrency, shutdown and NATS restarts', function () {
   this.timeout(90_000);
   let kit: AgentKit;
-  const registries: ProviderRegistry[] = [];
 
   before(async () => { kit = await AgentKit.start(); });
-  afterEach(async () => {
-    await kit.cleanup();
-    await Promise.all(registries.splice(0).map((r) => r.dispose()));
-  });
+  afterEach(async () => { await kit.cleanup(); });
   after(async () => { await kit?.close(); });
 
   function registry(provider: { name: string; execute: (ctx: ProcessorContext) => Promise<ProcessorResult> }): ProviderRegistry {
-    const providers = createProviderRegistry();
-    providers.register(provider);
-    registries.push(providers);
-    return providers;
+    return kit.providers(provider);
   }
 
   it('holds at most `concurrency` messages across its types: the rest stay undelivered in the queue', async () => {
