@@ -269,6 +269,15 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
     assert.equal(worker.lines.filter((l) => l.event === 'finished' && l.outcome === 'cancelled').length, 2);
   });
 
+  it('runs the batch-pipeline example on an agent: dependents read the files their upstream left in its work folder', async () => {
+    const example = join(__dirname, '..', '..', 'examples', 'batch-pipeline');
+    await startAgent(ws.dir, nats.url, 'pipeline-agent', ['--defs', example]).then((a) => agents.push(a));
+    const orchestrator = new CliProcess('orch run', ['run', join(example, 'pipeline.orch.json'), '--json', '--runs-dir', join(ws.dir, 'runs'), '--nats', nats.url], { cwd: ws.dir });
+    assert.equal((await orchestrator.exited).code, 0, orchestrator.stderr + orchestrator.stdoutText.slice(-2000));
+    assert.equal(orchestrator.events('run.finished')[0].state, 'succeeded');
+    assert.ok(orchestrator.events('activity.started').filter((s) => s.agent === 'pipeline-agent').length >= 6);
+  });
+
   it('never gives an agent the messages of a type it does not serve', async () => {
     const file = writeFlow(ws, 'mixed', [{ id: 's1', inputs: [{ value: 2, target: 'self' }] }, { id: 'o1', type: 'other' }]);
     await agent('steps-only', ['--types', 'step']);

@@ -16,7 +16,6 @@
  * `${secret:NAME}` resolved from the agent's store, the per-attempt timeout as a RetryError, a
  * provider's exception as a RetryError, and everything reported redacted of the agent's secrets.
  */
-import { rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StringCodec, type JsMsg, type NatsConnection } from 'nats';
 import { backoffDelay } from '../../engine/attempts';
@@ -151,7 +150,6 @@ export class Delivery {
   private released = false;
   /** Log lines after this are dropped: the attempt's result has been reported. */
   private settled = false;
-  private workDirUsed = false;
   private redactor: Redactor = Secrets.none.redactor;
   private readonly logRedactors = new Map<LogStream, LogLineRedactor>();
 
@@ -279,10 +277,7 @@ export class Delivery {
     // A cancel or a shutdown that came while the attempt was being prepared.
     if (this.cancelReason !== undefined) execution.abort('cancel', deps.cancelGraceMs, `cancelled: ${this.cancelReason}`);
     else if (this.released) execution.abort('cancel', deps.timeoutGraceMs, 'the agent is shutting down');
-    return execution.outcome.then((outcome) => {
-      if (ctx.workDirUsed) this.workDirUsed = true;
-      return outcome;
-    });
+    return execution.outcome;
   }
 
   private log(attempt: number, poll: number, stream: LogStream, text: string): void {
@@ -384,12 +379,10 @@ export class Delivery {
     if (!confirmed) {
       this.heartbeat.stop();
       try { this.msg.ack(); } catch { /* closed: redelivered after the ack wait, the result ignored */ }
-      if (this.workDirUsed) this.track(this.removeWorkDir());
     } else {
       this.track(this.confirm(ack)
         .then(async () => {
           if (this.recordExists) await deps.records.delete(this.dispatchId);
-          if (this.workDirUsed) await this.removeWorkDir();
         })
         .catch((failure: unknown) => {
           if (!(failure instanceof GaveUpError)) deps.events.emit('error', { message: `dispatch ${this.dispatchId}: ${errorText(failure)}`, dispatchId: this.dispatchId });
@@ -428,17 +421,13 @@ export class Delivery {
     });
   }
 
+
+  /**
+   * Where this run's work folders go on this machine. They stay when a dispatch ends (a dependent served
+   * by this agent may read files left there, as in embedded mode); the agent sweeps run folders nobody
+   * touched for 7 days when it starts.
+   */
   private runRoot(): string {
     return join(this.deps.workRoot, subjectToken(this.runId));
-  }
-
-  /** The unit's folders (every attempt's): nothing after the dispatch can rely on them on this machine. */
-  private async removeWorkDir(): Promise<void> {
-    try {
-      await rm(join(this.runRoot(), this.message.unitKey), { recursive: true, force: true });
-      await rmdir(this.runRoot()).catch(() => undefined);
-    } catch {
-      // Best effort: it is in the temporary folder.
-    }
   }
 }
