@@ -62,7 +62,11 @@ export class NatsDispatch implements Provider {
   readonly name = 'nats';
   readonly runsAttempts = true;
   private link: Promise<Link> | undefined;
+  /** The link once it is up. */
+  private linked: Link | undefined;
   private readonly runs = new Map<string, Promise<RunReports>>();
+  /** The runs whose report consumer is up. */
+  private readonly listening = new Map<string, RunReports>();
   private readonly secretTypes: ReadonlySet<string>;
   private closed = false;
 
@@ -72,7 +76,7 @@ export class NatsDispatch implements Provider {
 
   /** Connects and makes sure the streams exist; `orch run --nats` calls it before starting, so a wrong URL refuses the run. */
   connect(): Promise<Link> {
-    return (this.link ??= this.open());
+    return (this.link ??= this.open().then((link) => (this.linked = link)));
   }
 
   private async open(): Promise<Link> {
@@ -83,11 +87,18 @@ export class NatsDispatch implements Provider {
     return { nc, js: nc.jetstream(), jsm, pub: new PubAcks(nc, PUBLISH_TIMEOUT_MS) };
   }
 
-  async execute(ctx: ProcessorContext): Promise<ProcessorResult> {
+  execute(ctx: ProcessorContext): Promise<ProcessorResult> {
     const remote = ctx.remote;
-    if (!remote) return { kind: 'fatal', error: 'the nats provider runs only under the engine (ProcessorContext.remote is missing)' };
-    const link = await this.connect();
-    const reports = await this.reportsOf(link, ctx.runId);
+    if (!remote) return Promise.resolve({ kind: 'fatal', error: 'the nats provider runs only under the engine (ProcessorContext.remote is missing)' });
+    // Once connected and listening to the run's reports (every dispatch but the run's first), a dispatch
+    // goes out in the same turn: no promise hops between the engine's start and the publish.
+    const link = this.linked;
+    const reports = link && this.listening.get(ctx.runId);
+    if (link && reports) return this.dispatch(link, reports, ctx, remote);
+    return this.connect().then(async (l) => this.dispatch(l, await this.reportsOf(l, ctx.runId), ctx, remote));
+  }
+
+  private dispatch(link: Link, reports: RunReports, ctx: ProcessorContext, remote: RemoteAttempts): Promise<ProcessorResult> {
     const dispatchId = `${ctx.runId}.${nuid.next()}`;
     const message: ActivityMessage = {
       v: PROTOCOL_VERSION,
@@ -109,6 +120,7 @@ export class NatsDispatch implements Provider {
 
     return new Promise<ProcessorResult>((resolve) => {
       let done = false;
+      let abortReason: string | undefined;
       const pending: Pending = {
         ctx,
         remote,
@@ -117,20 +129,23 @@ export class NatsDispatch implements Provider {
           if (done) return;
           done = true;
           reports.pending.delete(dispatchId);
-          ctx.signal.removeEventListener('abort', onAbort);
           resolve(result);
         },
       };
-      const onAbort = () => { void this.cancel(link, pending, dispatchId, String(ctx.signal.reason ?? 'cancelled')); };
+      const aborted = () => abortReason !== undefined;
       reports.pending.set(dispatchId, pending);
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      this.publish(link, activitySubject(message.type), message, ctx.signal).then(
+      remote.onAbort((reason) => {
+        if (done || aborted()) return;
+        abortReason = String(reason ?? 'cancelled');
+        void this.cancel(link, pending, dispatchId, abortReason);
+      });
+      this.publish(link, activitySubject(message.type), message, aborted).then(
         (seq) => {
           pending.seq = seq;
           // Aborted while the publish was under way: the message is there now, take it back.
-          if (ctx.signal.aborted) onAbort();
+          if (abortReason !== undefined && !done) void this.cancel(link, pending, dispatchId, abortReason);
         },
-        (error: unknown) => pending.settle(ctx.signal.aborted
+        (error: unknown) => pending.settle(aborted()
           ? { kind: 'fatal', error: 'cancelled before it was queued' }
           : { kind: 'retry', error: `could not queue the activity on NATS: ${(error as Error).message}` }),
       );
@@ -138,13 +153,13 @@ export class NatsDispatch implements Provider {
   }
 
   /** Publishes until JetStream stores it (a restarting server is waited for); the msgID makes a repeat harmless. */
-  private async publish(link: Link, subject: string, message: ActivityMessage, signal: AbortSignal): Promise<number> {
+  private async publish(link: Link, subject: string, message: ActivityMessage, aborted: () => boolean): Promise<number> {
     const data = encode(message);
     for (let attempt = 0; ; attempt++) {
       try {
         return await link.pub.publish(subject, data, message.dispatchId);
       } catch (error) {
-        if (signal.aborted || this.closed) throw error;
+        if (aborted() || this.closed) throw error;
         if ((error as PublishError).code === '503' && attempt === 0) await ensureStreams(link.jsm).catch(() => undefined);
         await delay(PUBLISH_BACKOFF_MS[Math.min(attempt, PUBLISH_BACKOFF_MS.length - 1)]);
       }
@@ -178,7 +193,7 @@ export class NatsDispatch implements Provider {
     if (!reports) {
       reports = this.consumeReports(link, runId);
       this.runs.set(runId, reports);
-      reports.catch(() => this.runs.delete(runId));
+      reports.then((r) => { if (!this.closed) this.listening.set(runId, r); }, () => this.runs.delete(runId));
     }
     return reports;
   }
@@ -257,6 +272,7 @@ export class NatsDispatch implements Provider {
       if (link) await dropRun(link.jsm, runId);
     }
     this.runs.clear();
+    this.listening.clear();
     link?.pub.close();
     if (link && !('publish' in this.options.nats)) await link.nc.drain().catch(() => undefined);
   }

@@ -30,7 +30,8 @@ export class PublishError extends Error {
 interface Waiting {
   resolve(seq: number): void;
   reject(error: unknown): void;
-  timer: NodeJS.Timeout;
+  /** When it times out (performance.now() ms). */
+  deadline: number;
 }
 
 const decoder = new TextDecoder();
@@ -46,9 +47,15 @@ function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
 export class PubAcks implements StreamPublisher {
   private readonly inbox: string;
   private readonly subscription: Subscription;
+  /** In publish order, so in deadline order (one timeout for all): a sweep stops at the first still due. */
   private readonly waiting = new Map<string, Waiting>();
   private counter = 0;
   private closed = false;
+  /**
+   * One sweeping timer rather than a timer per publish (arming and clearing one cost as much as the
+   * rest of the publish): a PubAck missing for its timeout is found within a quarter more.
+   */
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {
     const prefix = (nc as { options?: { inboxPrefix?: string } }).options?.inboxPrefix;
@@ -64,28 +71,39 @@ export class PubAcks implements StreamPublisher {
     h.set('Nats-Msg-Id', msgID);
     return new Promise<number>((resolve, reject) => {
       // A lost PubAck is a timeout: the caller publishes again with the same msgID, stored once.
-      const timer = setTimeout(() => {
-        this.waiting.delete(token);
-        reject(new PublishError('timeout', 'TIMEOUT'));
-      }, this.timeoutMs);
-      this.waiting.set(token, { resolve, reject, timer });
+      this.waiting.set(token, { resolve, reject, deadline: performance.now() + this.timeoutMs });
+      this.sweeper ??= setInterval(() => this.sweep(), Math.max(10, this.timeoutMs / 4));
       try {
         this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers: h });
       } catch (error) {
         // Over max_payload, or the connection is closed.
-        clearTimeout(timer);
         this.waiting.delete(token);
         reject(error);
       }
     });
   }
 
+  private sweep(): void {
+    const now = performance.now();
+    for (const [token, waiting] of this.waiting) {
+      if (waiting.deadline > now) break;
+      this.waiting.delete(token);
+      waiting.reject(new PublishError('timeout', 'TIMEOUT'));
+    }
+    if (this.waiting.size === 0) this.stopSweeping();
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
   /** Rejects what still waits and stops listening (before the connection closes). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopSweeping();
     for (const waiting of this.waiting.values()) {
-      clearTimeout(waiting.timer);
       waiting.reject(new PublishError('the connection is closing', 'CONNECTION_CLOSED'));
     }
     this.waiting.clear();
@@ -97,7 +115,6 @@ export class PubAcks implements StreamPublisher {
     const waiting = this.waiting.get(token);
     if (!waiting) return;
     this.waiting.delete(token);
-    clearTimeout(waiting.timer);
     const status = msg.headers?.code ?? 0;
     if (status >= 300) {
       waiting.reject(new PublishError(status === 503 ? 'no responders' : msg.headers?.description || `status ${status}`, String(status)));

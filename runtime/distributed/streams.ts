@@ -32,6 +32,26 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
   }
 }
 
+/**
+ * A message on the work queue that no consumer takes (type subjects are one token, this is two), so
+ * the queue is never empty. nats-server 2.9 rewrites a file-stored stream's block and index files
+ * each time its last message goes (truncate, reopen, write the index afresh): a queue that empties
+ * after every message, as one chain of activities keeps it, paid that on every activity (measured:
+ * a sixth of the server's time per activity, and a slower hand-over to the agent).
+ */
+export const KEEPER_SUBJECT = 'orch.activity.keeper.0';
+
+async function ensureKeeper(jsm: JetStreamManager): Promise<void> {
+  try {
+    await jsm.streams.getMessage(ACTIVITY_STREAM, { last_by_subj: KEEPER_SUBJECT });
+  } catch (error) {
+    const api = (error as { api_error?: { err_code?: number } }).api_error;
+    if (api?.err_code !== 10037 && !/no message found/i.test((error as Error).message ?? '')) throw error;
+    // Two sides starting at once may both publish one: two keepers do no harm.
+    await jsm.jetstream().publish(KEEPER_SUBJECT, new Uint8Array(0));
+  }
+}
+
 /** The work queue (one message per unit of work, removed when acked or terminated) and the report stream. */
 export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
   await ensureStream(jsm, {
@@ -42,6 +62,7 @@ export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
     // A publish retried after a lost connection carries the same id and is stored once.
     duplicate_window: nanos(2 * 60 * 1000),
   });
+  await ensureKeeper(jsm);
   await ensureStream(jsm, {
     name: REPORT_STREAM,
     subjects: [REPORT_SUBJECTS],

@@ -1,8 +1,9 @@
 /**
  * The write-ahead path every state change takes: record (stamp, redact, serialise) → append to the
  * journal → flush to disk → deliver the event. Changes that happen together share one append and one
- * fdatasync (group commit): records made while a flush is in flight wait for the next one, so a busy
- * run needs a handful of syncs per batch of activities rather than one per change.
+ * fdatasync (group commit): records made while a flush is in flight wait for the next one, and flushes
+ * begin at most every SYNC_GAP_MS, so a busy run needs a handful of syncs per batch of activities
+ * rather than one per change.
  *
  * Side effects that depend on a change (starting a provider after `activity.started`) run once the
  * change is appended, before the disk flush completes: a crash of the process cannot lose an appended
@@ -32,6 +33,9 @@ export interface OutboxOptions {
   onFatal(error: Error): void;
 }
 
+/** The shortest time between the starts of two journal flushes. */
+const SYNC_GAP_MS = 2;
+
 export class Outbox {
   private seq: number;
   private lines: string[] = [];
@@ -45,6 +49,9 @@ export class Outbox {
   private appended = 0;
   private durable = 0;
   private syncing = false;
+  /** When the last flush began (performance.now() ms), and the timer holding back the next one. */
+  private lastSyncAt = -Infinity;
+  private syncTimer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   private failed: Error | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -124,7 +131,7 @@ export class Outbox {
   }
 
   private isIdle(): boolean {
-    return this.failed !== undefined || (this.head === this.queue.length && this.lines.length === 0 && !this.syncing && !this.pumpScheduled);
+    return this.failed !== undefined || (this.head === this.queue.length && this.lines.length === 0 && !this.syncing && !this.syncTimer && !this.pumpScheduled);
   }
 
   private schedule(): void {
@@ -166,11 +173,23 @@ export class Outbox {
   }
 
   private sync(): void {
-    if (this.syncing || this.failed) return;
+    if (this.syncing || this.syncTimer || this.failed) return;
     if (this.durable === this.appended) {
       this.deliver();
       return;
     }
+    // Group commit with a window: a flush begins at most every SYNC_GAP_MS, so changes arriving one
+    // by one (the reports of remote agents, each in a turn of its own) share flushes instead of
+    // paying one each. Only the events wait for it; the effects ran at the append.
+    const wait = this.lastSyncAt + SYNC_GAP_MS - performance.now();
+    if (wait > 0) {
+      this.syncTimer = setTimeout(() => {
+        this.syncTimer = undefined;
+        this.sync();
+      }, wait);
+      return;
+    }
+    this.lastSyncAt = performance.now();
     this.syncing = true;
     const target = this.appended;
     this.options.journal.sync((error) => {
@@ -212,6 +231,8 @@ export class Outbox {
   private fail(error: unknown): void {
     if (this.failed) return;
     this.failed = error instanceof Error ? error : new Error(String(error));
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
     this.lines = [];
     this.effects = [];
     this.effectArgs = [];

@@ -71,6 +71,11 @@ export interface ProcessorContext {
 export interface RemoteAttempts {
   /** Retries, backoff and per-attempt timeout, for the remote side to apply. */
   readonly policy: AttemptPolicy;
+  /**
+   * `listener` hears the attempt's abort (cancel, shutdown), at once if it happened already: what
+   * `ctx.signal` says, without the AbortController a signal costs on every dispatch.
+   */
+  onAbort(listener: (reason: unknown) => void): void;
   /** `value` with the run's secret values put back as `${secret:NAME}` references (for a side that resolves its own). */
   references<T>(value: T): T;
   /** An attempt (or a poll of one) started on `agent`; `delivery` above 1 says it was handed over after a failure. */

@@ -394,11 +394,12 @@ export class Scheduler {
    * What a provider that runs attempts elsewhere reports, journaled as a local run's steps would be.
    * Its attempt numbers start at 1 for this call, which began at the run's attempt `base`.
    */
-  private remoteAttempts(unit: UnitRun, base: number, ctx: ProcessorContext): RemoteAttempts {
+  private remoteAttempts(unit: UnitRun, base: number, ctx: AttemptContext<UnitRun>): RemoteAttempts {
     // Reports of a call that has ended (or of an earlier one) change nothing.
     const live = () => !this.finished && unit.context === ctx;
     return {
       policy: unit.activity.plan.policy,
+      onAbort: (listener) => AttemptContext.onAbort(ctx, listener),
       references: (value) => this.o.secrets.references(value),
       started: (attempt, poll, agent, delivery) => this.guard(() => {
         if (!live()) return;

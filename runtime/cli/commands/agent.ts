@@ -76,15 +76,47 @@ function describe<K extends AgentEventName>(name: K, event: AgentEvents[K], p: P
 
 const EVENTS: AgentEventName[] = ['ready', 'started', 'finished', 'error', 'reconnecting', 'reconnected', 'stopping', 'closed'];
 
-function follow(agent: AgentHandle, io: CliIo, json: boolean): void {
+/** How long a started/finished line may wait to be written with the next ones. */
+const BATCH_MS = 20;
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Prints the agent's events. The per-activity ones (started, finished: two a dispatch) go out in
+ * batches, a write every BATCH_MS at most: a write each was the agent's costliest step on a busy
+ * queue. Anything else flushes the batch first and is written at once, and the batch is flushed
+ * when the process exits, however it exits short of SIGKILL.
+ */
+function follow(agent: AgentHandle, io: CliIo, json: boolean): () => void {
   const p = paletteFor(io.stdout, io.env);
   const pe = paletteFor(io.stderr, io.env);
+  let batch = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!batch) return;
+    const text = batch;
+    batch = '';
+    io.stdout.write(text);
+  };
   const print = <K extends AgentEventName>(name: K) => (event: AgentEvents[K]) => {
-    if (json) io.stdout.write(`${JSON.stringify({ event: name, time: new Date().toISOString(), ...event })}\n`);
-    else if (name === 'error') io.stderr.write(`${describe(name, event, pe)}\n`);
-    else io.stdout.write(`${describe(name, event, p)}\n`);
+    const line = json ? `${JSON.stringify({ event: name, time: new Date().toISOString(), ...event })}\n` : `${describe(name, event, name === 'error' ? pe : p)}\n`;
+    if (name === 'started' || name === 'finished') {
+      batch += line;
+      if (batch.length >= BATCH_CHARS) flush();
+      else timer ??= setTimeout(flush, BATCH_MS);
+      return;
+    }
+    flush();
+    if (!json && name === 'error') io.stderr.write(line);
+    else io.stdout.write(line);
   };
   for (const name of EVENTS) agent.on(name, print(name));
+  process.on('exit', flush);
+  return () => {
+    flush();
+    process.off('exit', flush);
+  };
 }
 
 export const agentCommand = defineCommand({
@@ -147,7 +179,7 @@ export const agentCommand = defineCommand({
       }
       throw error;
     }
-    follow(agent, io, flags.json);
+    const stopFollowing = follow(agent, io, flags.json);
 
     let signals = 0;
     let stoppedBySignal = false;
@@ -157,6 +189,7 @@ export const agentCommand = defineCommand({
         stoppedBySignal = true;
         void agent.stop();
       } else if (signal === 'SIGINT') {
+        stopFollowing();
         io.stderr.write('exiting now: attempts in flight come back to other agents after the ack wait\n');
         process.exit(130);
       }
@@ -172,6 +205,7 @@ export const agentCommand = defineCommand({
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       process.stdout.off('error', onPipeError);
+      stopFollowing();
     }
     return stoppedBySignal ? ExitCode.ok : ExitCode.problems;
   },
