@@ -5,15 +5,15 @@
  * reports drive the engine as a local provider's results would (ProcessorContext.remote). The engine
  * keeps the journal, so a distributed run is shown, resumed and completed exactly like a local one.
  */
-import { nuid, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import { nuid, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import type { ProcessorContext, ProcessorResult, Provider, RemoteAttempts } from '../engine/provider';
 import { connectNats, type NatsSettings } from './connection';
 import {
-  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, REPORT_STREAM,
-  reportSubject, type ActivityMessage, type AgentReport, type FinalResult,
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, reportSubject, type ActivityMessage, type AgentReport, type FinalResult,
 } from './protocol';
 import { PubAcks, type PublishError } from './pubAcks';
-import { dropRun, ensureRunConsumer, ensureStreams } from './streams';
+import { RunReportListener } from './reportListener';
+import { dropRun, ensureStreams } from './streams';
 
 export interface NatsDispatchOptions {
   /** Where to connect (or a connection to use, which dispose() then leaves open). */
@@ -46,9 +46,11 @@ interface Pending {
   running: boolean;
   /** `attempt:poll` of the last start reported. */
   lastStart?: string;
+  /** Message ids of the reports handled (made on the first report that is not the result). */
+  heard?: Set<string>;
 }
 
-/** Reports of one run, consumed from its durable consumer. */
+/** Reports of one run, heard live and caught up from the report stream (reportListener.ts). */
 interface RunReports {
   pending: Map<string, Pending>;
   stop(): void;
@@ -199,35 +201,36 @@ export class NatsDispatch implements Provider {
   }
 
   private async consumeReports(link: Link, runId: string): Promise<RunReports> {
-    const name = await ensureRunConsumer(link.jsm, runId);
-    const consumer = await link.js.consumers.get(REPORT_STREAM, name);
-    const messages = await consumer.consume({ max_messages: 1000 });
     const pending = new Map<string, Pending>();
-    // The consumer acknowledges cumulatively (AckPolicy.All): one ack per burst of reports, for the last.
-    let unacked: JsMsg | undefined;
-    const ackLast = () => {
-      const last = unacked;
-      unacked = undefined;
-      last?.ack();
-    };
-    void (async () => {
-      for await (const m of messages) {
+    const listener = new RunReportListener(link.nc, link.js, link.jsm, runId, {
+      report: (data, id, subject) => {
         try {
-          this.onReport(pending, decodeAgentReport(m.data));
+          this.onReport(pending, decodeAgentReport(data), id);
         } catch (error) {
-          this.problem(error instanceof ProtocolError ? `ignored a report on ${m.subject}: ${error.message}` : `a report on ${m.subject} failed: ${(error as Error).message}`);
+          this.problem(error instanceof ProtocolError ? `ignored a report on ${subject}: ${error.message}` : `a report on ${subject} failed: ${(error as Error).message}`);
         }
-        if (!unacked) setImmediate(ackLast);
-        unacked = m;
-      }
-    })().catch((error: unknown) => this.problem(`the report subscription of run ${runId} ended: ${(error as Error).message}`));
-    return { pending, stop: () => messages.stop() };
+      },
+      problem: (message) => this.problem(message),
+    });
+    try {
+      await listener.start();
+    } catch (error) {
+      listener.stop();
+      throw error;
+    }
+    return { pending, stop: () => listener.stop() };
   }
 
-  private onReport(pending: Map<string, Pending>, report: AgentReport): void {
+  private onReport(pending: Map<string, Pending>, report: AgentReport, id: string | undefined): void {
     // Reports of an earlier process of this run (before a resume) or of a settled dispatch.
     const entry = pending.get(report.dispatchId);
     if (!entry) return;
+    // Heard twice: live and again from the stream after a reconnect, or published again after a lost PubAck.
+    if (id !== undefined) {
+      if (entry.heard?.has(id)) return;
+      // A result ends the dispatch: only what comes before it needs remembering.
+      if (report.kind !== 'result') (entry.heard ??= new Set()).add(id);
+    }
     const remote = entry.remote;
     switch (report.kind) {
       case 'started':

@@ -53,11 +53,6 @@ export function typeConsumer(type: string): string {
   return `orch-type-${subjectToken(type)}`;
 }
 
-/** The orchestrator's durable consumer of one run's reports (survives an orchestrator restart). */
-export function runConsumer(runId: string): string {
-  return `orch-run-${subjectToken(runId)}`;
-}
-
 /** The key of one dispatch in the attempt bucket (keys allow `[-/_=.a-zA-Z0-9]`). */
 export function attemptKey(dispatchId: string): string {
   return subjectToken(dispatchId).replace(/^_/, 'b.');

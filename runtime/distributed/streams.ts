@@ -7,7 +7,7 @@ import {
   AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType,
   type ConsumerConfig, type JetStreamManager, type KV, type NatsConnection, type StreamConfig,
 } from 'nats';
-import { ACTIVITY_STREAM, ACTIVITY_SUBJECTS, activitySubject, ATTEMPT_BUCKET, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, runConsumer, typeConsumer } from './protocol';
+import { ACTIVITY_STREAM, ACTIVITY_SUBJECTS, activitySubject, ATTEMPT_BUCKET, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, typeConsumer } from './protocol';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Reports and attempt records of a run nobody resumes are dropped after a week. */
@@ -109,30 +109,8 @@ export async function ensureTypeConsumer(jsm: JetStreamManager, type: string, op
   return name;
 }
 
-/** The orchestrator's consumer of one run's reports: durable, so reports wait for it across its restarts. */
-export async function ensureRunConsumer(jsm: JetStreamManager, runId: string): Promise<string> {
-  const name = runConsumer(runId);
-  try {
-    await jsm.consumers.info(REPORT_STREAM, name);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await jsm.consumers.add(REPORT_STREAM, {
-      durable_name: name,
-      filter_subject: reportSubject(runId),
-      // Reports are handled in order: acknowledging the last of a burst acknowledges all before it.
-      ack_policy: AckPolicy.All,
-      deliver_policy: DeliverPolicy.All,
-      ack_wait: nanos(30_000),
-      max_deliver: -1,
-      max_ack_pending: 100_000,
-    });
-  }
-  return name;
-}
-
-/** After a run: its consumer and its reports go (a failure here only leaves data that expires). */
+/** After a run: its reports go (a failure here only leaves data that expires). */
 export async function dropRun(jsm: JetStreamManager, runId: string): Promise<void> {
-  await jsm.consumers.delete(REPORT_STREAM, runConsumer(runId)).catch(() => undefined);
   await jsm.streams.purge(REPORT_STREAM, { filter: reportSubject(runId) }).catch(() => undefined);
 }
 
