@@ -100,7 +100,11 @@ export class RunReportListener {
     void (async () => {
       for await (const s of status) {
         if (this.stopped) break;
-        if (s.type === Events.Disconnect) this.disconnectedAt ??= Date.now();
+        if (s.type === Events.Disconnect) {
+          this.disconnectedAt ??= Date.now();
+          // Whatever is heard live from now on waits for the catch-up, so it cannot overtake what was missed.
+          this.held ??= [];
+        }
         if (s.type === Events.Reconnect) {
           const since = (this.disconnectedAt ?? Date.now()) - CATCH_UP_MARGIN_MS;
           this.disconnectedAt = undefined;
