@@ -9,7 +9,7 @@ import { nuid, type JetStreamClient, type JetStreamManager, type NatsConnection 
 import type { ProcessorContext, ProcessorResult, Provider, RemoteAttempts } from '../engine/provider';
 import { connectNats, type NatsSettings } from './connection';
 import {
-  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, reportSubject, type ActivityMessage, type AgentReport, type FinalResult,
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, reportSubject, type ActivityMessage, type AgentReport, type Continuation, type FinalResult,
 } from './protocol';
 import { PubAcks, type PublishError } from './pubAcks';
 import { RunReportListener } from './reportListener';
@@ -44,6 +44,8 @@ interface Pending {
   seq?: number;
   /** An agent is running an attempt now (between its `started` and the attempt's end). */
   running: boolean;
+  /** Settled: later reports change nothing. */
+  done: boolean;
   /** `attempt:poll` of the last start reported. */
   lastStart?: string;
   /** Message ids of the reports handled (made on the first report that is not the result). */
@@ -53,8 +55,20 @@ interface Pending {
 /** Reports of one run, heard live and caught up from the report stream (reportListener.ts). */
 interface RunReports {
   pending: Map<string, Pending>;
+  /** Successors offered with a dispatch (message `next`), by unit key: the dispatch id they would run under. */
+  offered: Map<string, string>;
+  /** The dispatch ids in `offered`. */
+  offeredIds: Set<string>;
+  /**
+   * Offered dispatch ids an agent went on with (a result said `continued`), until the engine starts
+   * the unit: the reports that came before that wait here.
+   */
+  taken: Map<string, { report: AgentReport; id: string | undefined }[]>;
   stop(): void;
 }
+
+/** How many successors travel with a dispatch: a chain comes back to the orchestrator once per this many links. */
+const CHAIN_GRANT = 16;
 
 const PUBLISH_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 /** A PubAck not back by then: publish again (the same msgID is stored once). */
@@ -101,13 +115,21 @@ export class NatsDispatch implements Provider {
   }
 
   private dispatch(link: Link, reports: RunReports, ctx: ProcessorContext, remote: RemoteAttempts): Promise<ProcessorResult> {
+    const unitKey = ctx.instance === undefined ? ctx.activityId : `${ctx.activityId}[${ctx.instance}]`;
+    const offered = reports.offered.get(unitKey);
+    if (offered !== undefined) {
+      reports.offered.delete(unitKey);
+      reports.offeredIds.delete(offered);
+      // An agent already runs it, straight after its predecessor: follow its reports instead of queueing it.
+      if (reports.taken.has(offered) && ctx.attempt === 1 && ctx.poll === 0) return this.follow(link, reports, ctx, remote, offered);
+    }
     const dispatchId = `${ctx.runId}.${nuid.next()}`;
     const message: ActivityMessage = {
       v: PROTOCOL_VERSION,
       runId: ctx.runId,
       dispatchId,
       activityId: ctx.activityId,
-      unitKey: ctx.instance === undefined ? ctx.activityId : `${ctx.activityId}[${ctx.instance}]`,
+      unitKey,
       type: ctx.definition.type,
       idempotencyKey: ctx.idempotencyKey,
       activity: remote.references(ctx.activity),
@@ -119,25 +141,15 @@ export class NatsDispatch implements Provider {
     if (ctx.instance !== undefined) message.instance = ctx.instance;
     if (ctx.host !== undefined) message.host = ctx.host;
     if (ctx.hostEntry !== undefined) message.hostEntry = ctx.hostEntry;
+    const next = this.offer(reports, ctx.runId, remote);
+    if (next.length) message.next = next;
 
     return new Promise<ProcessorResult>((resolve) => {
-      let done = false;
       let abortReason: string | undefined;
-      const pending: Pending = {
-        ctx,
-        remote,
-        running: false,
-        settle: (result) => {
-          if (done) return;
-          done = true;
-          reports.pending.delete(dispatchId);
-          resolve(result);
-        },
-      };
+      const pending = awaitReports(reports, dispatchId, ctx, remote, false, resolve);
       const aborted = () => abortReason !== undefined;
-      reports.pending.set(dispatchId, pending);
       remote.onAbort((reason) => {
-        if (done || aborted()) return;
+        if (pending.done || aborted()) return;
         abortReason = String(reason ?? 'cancelled');
         void this.cancel(link, pending, dispatchId, abortReason);
       });
@@ -145,12 +157,52 @@ export class NatsDispatch implements Provider {
         (seq) => {
           pending.seq = seq;
           // Aborted while the publish was under way: the message is there now, take it back.
-          if (abortReason !== undefined && !done) void this.cancel(link, pending, dispatchId, abortReason);
+          if (abortReason !== undefined && !pending.done) void this.cancel(link, pending, dispatchId, abortReason);
         },
         (error: unknown) => pending.settle(aborted()
           ? { kind: 'fatal', error: 'cancelled before it was queued' }
           : { kind: 'retry', error: `could not queue the activity on NATS: ${(error as Error).message}` }),
       );
+    });
+  }
+
+  /** The chain of successors that travels with a dispatch, each under a dispatch id of its own (see Continuation). */
+  private offer(reports: RunReports, runId: string, remote: RemoteAttempts): Continuation[] {
+    const successors = remote.successors(CHAIN_GRANT);
+    const next: Continuation[] = [];
+    for (const successor of successors) {
+      const dispatchId = `${runId}.${nuid.next()}`;
+      const continuation: Continuation = {
+        dispatchId,
+        activityId: successor.activityId,
+        unitKey: successor.unitKey,
+        type: successor.type,
+        idempotencyKey: successor.idempotencyKey,
+        activity: remote.references(successor.activity),
+        inputs: this.secretTypes.has(successor.type) ? successor.inputs : remote.references(successor.inputs),
+        policy: successor.policy,
+      };
+      if (successor.deferred.length) continuation.deferred = successor.deferred;
+      if (successor.checkInputs) continuation.checkInputs = true;
+      next.push(continuation);
+      const before = reports.offered.get(successor.unitKey);
+      if (before !== undefined) reports.offeredIds.delete(before);
+      reports.offered.set(successor.unitKey, dispatchId);
+      reports.offeredIds.add(dispatchId);
+    }
+    return next;
+  }
+
+  /** A unit an agent took on as a continuation: its reports (those that came already, then the rest) settle it. */
+  private follow(link: Link, reports: RunReports, ctx: ProcessorContext, remote: RemoteAttempts, dispatchId: string): Promise<ProcessorResult> {
+    const early = reports.taken.get(dispatchId) ?? [];
+    reports.taken.delete(dispatchId);
+    return new Promise<ProcessorResult>((resolve) => {
+      const pending = awaitReports(reports, dispatchId, ctx, remote, true, resolve);
+      remote.onAbort((reason) => {
+        if (!pending.done) void this.cancel(link, pending, dispatchId, String(reason ?? 'cancelled'));
+      });
+      for (const { report, id } of early) this.onReport(reports, report, id);
     });
   }
 
@@ -201,11 +253,11 @@ export class NatsDispatch implements Provider {
   }
 
   private async consumeReports(link: Link, runId: string): Promise<RunReports> {
-    const pending = new Map<string, Pending>();
+    const reports: RunReports = { pending: new Map(), offered: new Map(), offeredIds: new Set(), taken: new Map(), stop: () => undefined };
     const listener = new RunReportListener(link.nc, link.js, link.jsm, runId, {
       report: (data, id, subject) => {
         try {
-          this.onReport(pending, decodeAgentReport(data), id);
+          this.onReport(reports, decodeAgentReport(data), id);
         } catch (error) {
           this.problem(error instanceof ProtocolError ? `ignored a report on ${subject}: ${error.message}` : `a report on ${subject} failed: ${(error as Error).message}`);
         }
@@ -218,13 +270,23 @@ export class NatsDispatch implements Provider {
       listener.stop();
       throw error;
     }
-    return { pending, stop: () => listener.stop() };
+    reports.stop = () => listener.stop();
+    return reports;
   }
 
-  private onReport(pending: Map<string, Pending>, report: AgentReport, id: string | undefined): void {
-    // Reports of an earlier process of this run (before a resume) or of a settled dispatch.
-    const entry = pending.get(report.dispatchId);
-    if (!entry) return;
+  private onReport(reports: RunReports, report: AgentReport, id: string | undefined): void {
+    const entry = reports.pending.get(report.dispatchId);
+    if (!entry) {
+      // A continuation the engine has not started yet (its predecessor's success is on its way to it):
+      // kept for then, and what it continued with is known from now on (its reports may come first).
+      const early = reports.taken.get(report.dispatchId);
+      if (early) {
+        early.push({ report, id });
+        if (report.kind === 'result') this.markTaken(reports, report.continued);
+      }
+      // Otherwise: reports of an earlier process of this run (before a resume) or of a settled dispatch.
+      return;
+    }
     // Heard twice: live and again from the stream after a reconnect, or published again after a lost PubAck.
     if (id !== undefined) {
       if (entry.heard?.has(id)) return;
@@ -254,9 +316,16 @@ export class NatsDispatch implements Provider {
         if (report.delivery !== undefined && entry.lastStart !== `${report.attempt}:${report.poll ?? 0}`) {
           remote.started(report.attempt, report.poll ?? 0, report.agent, report.delivery);
         }
+        // Marked before the result settles: the engine starts the successor in its reaction to it.
+        this.markTaken(reports, report.continued);
         entry.settle(finalResult(report.result));
         break;
     }
+  }
+
+  /** An agent went on with offered dispatch `continued`: its reports are kept until the engine starts it. */
+  private markTaken(reports: RunReports, continued: string | undefined): void {
+    if (continued !== undefined && reports.offeredIds.has(continued) && !reports.taken.has(continued)) reports.taken.set(continued, []);
   }
 
   private problem(message: string): void {
@@ -271,6 +340,12 @@ export class NatsDispatch implements Provider {
     for (const [runId, reports] of this.runs) {
       const r = await reports.catch(() => undefined);
       r?.stop();
+      // Continuations an agent took on that the engine never started (the run ended first): stop them.
+      if (link && r?.taken.size) {
+        try {
+          link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [...r.taken.keys()], reason: 'the run ended before it started' }));
+        } catch { /* closing */ }
+      }
       for (const entry of r?.pending.values() ?? []) entry.settle({ kind: 'fatal', error: 'the orchestrator stopped' });
       if (link) await dropRun(link.jsm, runId);
     }
@@ -279,6 +354,26 @@ export class NatsDispatch implements Provider {
     link?.pub.close();
     if (link && !('publish' in this.options.nats)) await link.nc.drain().catch(() => undefined);
   }
+}
+
+/** A dispatch waiting for its reports, until `settle` (once) takes it out and answers the engine. */
+function awaitReports(
+  reports: RunReports, dispatchId: string, ctx: ProcessorContext, remote: RemoteAttempts, running: boolean, resolve: (result: ProcessorResult) => void,
+): Pending {
+  const pending: Pending = {
+    ctx,
+    remote,
+    running,
+    done: false,
+    settle: (result) => {
+      if (pending.done) return;
+      pending.done = true;
+      reports.pending.delete(dispatchId);
+      resolve(result);
+    },
+  };
+  reports.pending.set(dispatchId, pending);
+  return pending;
 }
 
 function finalResult(result: FinalResult): ProcessorResult {

@@ -12,6 +12,7 @@
  */
 import type { AttemptPolicy } from '../engine/attempts';
 import type { LogStream } from '../engine/provider';
+import type { RemoteSuccessor } from '../engine/successors';
 import type { ActivitySpec, HostEntry } from '../model/types';
 
 export const PROTOCOL_VERSION = 1;
@@ -90,7 +91,30 @@ export interface ActivityMessage {
   reportTo: string;
   /** When the orchestrator published it (ms since the epoch), for latency figures. */
   sentAt: number;
+  /**
+   * Successors the agent may run right after this unit completes, in order, under this same message
+   * (see Continuation). Absent when there are none.
+   */
+  next?: Continuation[];
+  /** Not to run before this time (ms since the epoch): an agent that gets it sooner hands it back with the rest as delay. */
+  notBefore?: number;
 }
+
+/**
+ * A unit the orchestrator lets an agent run straight after the one before it in `next` (or the
+ * message's own unit) completes, without a round trip: the chain continues on the same agent and the
+ * orchestrator learns of it from the reports (a result's `continued`). Inputs are resolved except
+ * those that read an output of a unit earlier in the chain (`deferred`), which the agent fills in
+ * from the outputs it reported. The agent may always decline (it then just reports the result), and
+ * the orchestrator dispatches the unit as usual.
+ */
+export type Continuation = Omit<RemoteSuccessor, 'deferred' | 'checkInputs'> & {
+  dispatchId: string;
+  /** `inputs[target]` = the output at `path` of activity `from` (a unit earlier in this chain). */
+  deferred?: RemoteSuccessor['deferred'];
+  /** The inputs can be checked only once complete: the agent checks them against its type's inputSchema. */
+  checkInputs?: boolean;
+};
 
 interface ReportBase {
   v: typeof PROTOCOL_VERSION;
@@ -116,8 +140,9 @@ export type AgentReport = ReportBase & (
    * The dispatch is over: complete (acked), wait (acked), or fatal (terminated; RetryError without
    * attempts left too). An attempt that ended before its `started` report went out carries `poll` and
    * `delivery` instead: the orchestrator records the start from them (one report instead of two).
+   * `continued`: the agent goes on with the continuation of that dispatch id, under the same message.
    */
-  | { kind: 'result'; attempt: number; result: FinalResult; poll?: number; delivery?: number }
+  | { kind: 'result'; attempt: number; result: FinalResult; poll?: number; delivery?: number; continued?: string }
 );
 
 export type FinalResult =
@@ -171,6 +196,16 @@ export function decodeActivityMessage(data: Uint8Array): ActivityMessage {
     runId: 'string', dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string',
     activity: 'object', inputs: 'object', policy: 'object', reportTo: 'string', sentAt: 'number',
   });
+  if (object.next !== undefined) {
+    if (!Array.isArray(object.next)) throw new ProtocolError("activity message: 'next' must be an array");
+    for (const c of object.next as unknown[]) {
+      if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ProtocolError("activity message: each of 'next' must be an object");
+      need(c as Record<string, unknown>, 'activity message continuation', {
+        dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string', activity: 'object', inputs: 'object', policy: 'object',
+      });
+    }
+  }
+  if (object.notBefore !== undefined && typeof object.notBefore !== 'number') throw new ProtocolError("activity message: 'notBefore' must be a number");
   return object as unknown as ActivityMessage;
 }
 

@@ -65,7 +65,8 @@ export function readSource(source: string, scope: SourceScope): unknown {
   return readPath(scope.input, segments).value;
 }
 
-function targetOf(spec: InputSpec): string {
+/** The input name a spec fills. */
+export function targetOf(spec: InputSpec): string {
   if (typeof spec === 'string') return spec.split('.').pop()!;
   if ('value' in spec) return spec.target;
   return spec.target ?? spec.source.split('.').pop()!;

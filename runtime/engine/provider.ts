@@ -4,6 +4,7 @@
  * everything else (retries, timeouts, journaling, events).
  */
 import type { ActivityDefinition, ActivitySpec, HostEntry } from '../model/types';
+import type { RemoteSuccessor } from './successors';
 import type { AttemptPolicy } from './attempts';
 
 export type ProcessorResult =
@@ -76,6 +77,12 @@ export interface RemoteAttempts {
    * `ctx.signal` says, without the AbortController a signal costs on every dispatch.
    */
   onAbort(listener: (reason: unknown) => void): void;
+  /**
+   * Up to `max` units the engine would start, one after the other, as soon as this one succeeds (a
+   * chain): the remote side may run them right after it (see successors.ts). Empty for a unit that
+   * is not a plain activity, and while the run is failing or cancelling.
+   */
+  successors(max: number): RemoteSuccessor[];
   /** `value` with the run's secret values put back as `${secret:NAME}` references (for a side that resolves its own). */
   references<T>(value: T): T;
   /** An attempt (or a poll of one) started on `agent`; `delivery` above 1 says it was handed over after a failure. */

@@ -20,6 +20,7 @@ import type { Outbox } from './outbox';
 import type { RunPlan } from './plan';
 import type { LogStream, ProcessorContext, RemoteAttempts } from './provider';
 import { AttemptContext } from './attemptContext';
+import { chainAfter } from './successors';
 import type { ActivitySnapshot, RunSnapshot, UnitSnapshot } from './replay';
 import { logFile, type RunPaths } from './runFolder';
 import { LogLineRedactor, type Secrets } from './secrets';
@@ -400,6 +401,11 @@ export class Scheduler {
     return {
       policy: unit.activity.plan.policy,
       onAbort: (listener) => AttemptContext.onAbort(ctx, listener),
+      successors: (max) => (unit.plain && live() ? chainAfter(unit.activity, unit.activity.plan.provider, max, {
+        runId: this.o.runId, plan: this.o.plan, activities: this.activities, secrets: this.o.secrets, scope: this.scope(undefined),
+        stopping: this.cancelling !== undefined || this.failing !== undefined,
+        restored: (id) => this.o.restored?.activities[id] !== undefined,
+      }) : []),
       references: (value) => this.o.secrets.references(value),
       started: (attempt, poll, agent, delivery) => this.guard(() => {
         if (!live()) return;

@@ -278,6 +278,62 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
     assert.ok(orchestrator.events('activity.started').filter((s) => s.agent === 'pipeline-agent').length >= 6);
   });
 
+  it('goes on with a chain on the agent that ran its first link, with the same outputs, retries and polls included', async () => {
+    const links: Act[] = Array.from({ length: 24 }, (_, i) => {
+      const mode = i === 6 ? 'retry' : i === 14 ? 'schedule' : 'ok';
+      return {
+        id: `c${i}`,
+        ...(i ? { dependsOn: [`c${i - 1}`] } : {}),
+        inputs: [{ value: mode, target: 'mode' }, { value: 1, target: 'self' }, ...(i ? [{ source: `c${i - 1}.value`, target: 'x0' }] : [])],
+        ...(mode === 'retry' ? { retry: { maxAttempts: 3, delayMs: 300, backoff: 'fixed', jitter: false } } : {}),
+      };
+    });
+    const file = writeFlow(ws, 'links', links, { last: 'c23.value' });
+    const local = run(ws, file);
+    assert.equal((await local.exited).code, 0, local.stderr);
+    await agent('one');
+    await agent('two');
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const published = async () => (await jsm.streams.info(ACTIVITY_STREAM)).state.last_seq;
+      const before = await published();
+      const remote = run(ws, file, ['--nats', nats.url]);
+      assert.equal((await remote.exited).code, 0, remote.stderr);
+      assert.deepEqual(outputsOf(remote), outputsOf(local));
+      assert.deepEqual(remote.events('run.finished')[0].output, local.events('run.finished')[0].output);
+      // 24 links, one message per 17 of them, plus the hand-backs of c6's two retries and c14's two polls.
+      const messages = (await published()) - before;
+      assert.ok(messages <= 8, `the chain went on on the agents, not through a message per link (${messages} messages)`);
+      const starts = remote.events('activity.started').filter((e) => e.agent);
+      assert.equal(new Set(starts.map((e) => e.activityId)).size, 24, 'every link started on an agent, as the journal shows');
+      const retries = remote.lines.filter((l) => l.activityId === 'c6' && (l.type === 'activity.retrying' || (l.type === 'activity.started' && l.agent)));
+      assert.deepEqual(retries.map((l) => `${l.type}:${l.attempt}`), ['activity.started:1', 'activity.retrying:1', 'activity.started:2', 'activity.retrying:2', 'activity.started:3']);
+      for (const i of [1, 3]) {
+        const waited = (retries[i + 1].time as number) - (retries[i].time as number);
+        assert.ok(waited >= 250 && waited < 2500, `the backoff of a continued link is honoured (waited ${waited} ms)`);
+      }
+      assert.deepEqual(remote.events('activity.succeeded', 'c14')[0].outputs, local.events('activity.succeeded', 'c14')[0].outputs, 'the polls kept their state');
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('stops a chain where a link\'s input cannot be read, and the engine fails that link as in embedded mode', async () => {
+    const file = writeFlow(ws, 'broken', [
+      { id: 'b0', inputs: [{ value: 1, target: 'self' }] },
+      { id: 'b1', dependsOn: ['b0'], inputs: [{ source: 'b0.value', target: 'x0' }] },
+      { id: 'b2', dependsOn: ['b1'], inputs: [{ source: 'b1.nope', target: 'x0' }] },
+      { id: 'b3', dependsOn: ['b2'], inputs: [{ source: 'b2.value', target: 'x0' }] },
+    ]);
+    await agent('one');
+    const remote = run(ws, file, ['--nats', nats.url]);
+    assert.equal((await remote.exited).code, 1, remote.stderr);
+    assert.match(String(remote.events('activity.failed', 'b2')[0].error), /b1 has no output 'nope'/);
+    assert.deepEqual(ledger(ws).map((e) => e.activity), ['b0', 'b1'], 'the agent ran the links before the broken one, and nothing after');
+    assert.equal(remote.events('run.finished')[0].state, 'failed');
+  });
+
   it('never gives an agent the messages of a type it does not serve', async () => {
     const file = writeFlow(ws, 'mixed', [{ id: 's1', inputs: [{ value: 2, target: 'self' }] }, { id: 'o1', type: 'other' }]);
     await agent('steps-only', ['--types', 'step']);

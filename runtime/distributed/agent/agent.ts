@@ -192,6 +192,7 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
     agent: s.name, nc, sink, workspace, secrets: s.secrets, records, cancels, inFlight, events,
     ackWaitMs: s.ackWaitMs, timeoutGraceMs: s.timeoutGraceMs, cancelGraceMs: s.cancelGraceMs,
     workRoot: s.workRoot, random: s.random, retry, confirming, heartbeats, link,
+    draining: () => stopping,
   };
 
   let stopping = false;

@@ -21,11 +21,13 @@ import { StringCodec, type JsMsg, type NatsConnection } from 'nats';
 import { backoffDelay } from '../../engine/attempts';
 import type { LogStream, ProcessorResult } from '../../engine/provider';
 import { LogLineRedactor, MissingSecretsError, Secrets, secretReferences, type Redactor, type SecretStore } from '../../engine/secrets';
-import { subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
+import { validateAgainst } from '../../analysis/valueValidation';
+import { readPath } from '../../engine/inputs';
+import { activitySubject, encode, subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
 import { AgentAttempt, AgentAttemptContext, type AgentAttemptFields, type AttemptOutcome } from './agentAttempt';
 import type { AgentEventEmitter, AgentOutcome } from './agentEvents';
 import type { AgentType, AgentWorkspace } from './agentWorkspace';
-import type { AttemptRecords } from './attemptRecords';
+import type { AttemptRecord, AttemptRecords } from './attemptRecords';
 import type { CancelMemory } from './cancellations';
 import type { HeartbeatHandle, Heartbeats } from './heartbeat';
 import { decodeDelivery, salvageAddress } from './messageCheck';
@@ -58,6 +60,8 @@ export interface DeliveryDeps {
   readonly heartbeats: Heartbeats;
   /** The connection's history: a delivery that saw it drop confirms its acknowledgement. */
   readonly link: ConnectionWatch;
+  /** The agent is stopping: no chain goes on to its next unit. */
+  draining(): boolean;
 }
 
 /** Kept current by the agent from the connection's status events. */
@@ -83,6 +87,11 @@ export async function handleDelivery(msg: JsMsg, type: string, deps: DeliveryDep
     await reject(msg, error, deps);
     return;
   }
+  if (message.notBefore !== undefined && message.notBefore > Date.now()) {
+    // Handed over with a delay still to run (a continuation's retry or poll): back until then.
+    try { msg.nak(message.notBefore - Date.now()); } catch { /* closed: redelivered after the ack wait */ }
+    return;
+  }
   const running = deps.inFlight.get(message.dispatchId);
   if (running) {
     // Redelivered to us while we still run it (our heartbeats did not reach the server in time):
@@ -101,7 +110,8 @@ export async function handleDelivery(msg: JsMsg, type: string, deps: DeliveryDep
     if (delivery) delivery.nakNow();
     else try { msg.nak(); } catch { /* closed: redelivered after the ack wait */ }
   } finally {
-    if (delivery && deps.inFlight.get(message.dispatchId) === delivery) deps.inFlight.delete(message.dispatchId);
+    // The delivery's current dispatch: a continuation if the chain went on.
+    if (delivery && deps.inFlight.get(delivery.dispatchId) === delivery) deps.inFlight.delete(delivery.dispatchId);
   }
 }
 
@@ -135,9 +145,14 @@ function ackSubject(msg: JsMsg): string {
 
 export class Delivery {
   readonly runId: string;
-  readonly dispatchId: string;
+  /** The dispatch running now: the message's own, then each continuation it goes on with. */
+  dispatchId: string;
   private readonly delivery: number;
-  private readonly reports: DispatchReports;
+  private reports: DispatchReports;
+  /** The outputs reported by the units of this message so far, by activity id (continuations read them). */
+  private readonly chainOutputs = new Map<string, unknown>();
+  /** The unit running is a continuation (it has no message of its own: the one delivered is its lease). */
+  private continuation = false;
   private readonly heartbeat: HeartbeatHandle;
   /** The connection's epoch when the message arrived. */
   private readonly epoch: number;
@@ -155,8 +170,8 @@ export class Delivery {
 
   constructor(
     private msg: JsMsg,
-    private readonly message: ActivityMessage,
-    private readonly type: AgentType,
+    private message: ActivityMessage,
+    private type: AgentType,
     private readonly deps: DeliveryDeps,
   ) {
     this.runId = message.runId;
@@ -309,15 +324,21 @@ export class Delivery {
     const deps = this.deps;
     const redact = (text: string) => this.redactor.text(text);
     switch (result.kind) {
-      case 'complete':
-        await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs: this.redactor.value(result.outputs ?? {}) });
+      case 'complete': {
+        const outputs = this.redactor.value(result.outputs ?? {});
+        const next = this.nextUnit(outputs);
+        await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs }, next?.message.dispatchId);
+        if (next) return this.continueWith(next);
         return this.end('complete', ACK);
+      }
       case 'wait': {
         const final: FinalResult = result.message === undefined ? { kind: 'wait' } : { kind: 'wait', message: redact(result.message) };
         await this.reports.result(this.attempt, this.poll, final);
         return this.end('wait', ACK);
       }
       case 'schedule': {
+        if (this.continuation) return this.handOff(result.delayMs, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) },
+          () => this.reports.scheduled(this.attempt, this.poll, result.delayMs, result.message === undefined ? undefined : redact(result.message)), 'schedule', { delayMs: result.delayMs });
         await deps.records.put(this.dispatchId, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) });
         this.recordExists = true;
         await this.reports.scheduled(this.attempt, this.poll, result.delayMs, result.message === undefined ? undefined : redact(result.message));
@@ -329,6 +350,7 @@ export class Delivery {
         const policy = this.message.policy;
         if (this.attempt < policy.maxAttempts) {
           const delayMs = result.delayMs ?? backoffDelay(policy, this.attempt, deps.random);
+          if (this.continuation) return this.handOff(delayMs, { attempt: this.attempt + 1, poll: 0 }, () => this.reports.retrying(this.attempt, this.poll, error, delayMs), 'retry', { error, delayMs });
           await deps.records.put(this.dispatchId, { attempt: this.attempt + 1, poll: 0 });
           this.recordExists = true;
           await this.reports.retrying(this.attempt, this.poll, error, delayMs);
@@ -345,6 +367,82 @@ export class Delivery {
         return this.end('fatal', TERM, error);
       }
     }
+  }
+
+  /**
+   * The continuation to go on with after this unit completed with `outputs`, or undefined when the
+   * chain stops here: none offered, the agent stopping or the dispatch cancelled, a type this agent
+   * does not serve, an output a deferred input needs missing, or inputs its inputSchema refuses (the
+   * orchestrator then dispatches the unit as usual, and the engine reports what is wrong).
+   */
+  private nextUnit(outputs: Record<string, unknown>): { message: ActivityMessage; type: AgentType } | undefined {
+    const deps = this.deps;
+    const next = this.message.next;
+    if (!next?.length) return undefined;
+    this.chainOutputs.set(this.message.activityId, outputs);
+    const c = next[0];
+    const type = deps.workspace.types.get(c.type);
+    if (!type || this.released || this.cancelReason !== undefined || deps.draining()) return undefined;
+    if (deps.cancels.reasonFor(this.runId, c.dispatchId) !== undefined) return undefined;
+    const inputs: Record<string, unknown> = { ...c.inputs };
+    for (const d of c.deferred ?? []) {
+      if (!this.chainOutputs.has(d.from)) return undefined;
+      const read = readPath(this.chainOutputs.get(d.from), d.path);
+      if (!read.found) return undefined;
+      if (read.value !== undefined) inputs[d.target] = read.value;
+    }
+    if (c.checkInputs && type.definition.inputSchema !== undefined && validateAgainst(type.definition.inputSchema, inputs).length) return undefined;
+    const message: ActivityMessage = {
+      v: this.message.v, runId: this.runId, dispatchId: c.dispatchId, activityId: c.activityId, unitKey: c.unitKey, type: c.type,
+      idempotencyKey: c.idempotencyKey, activity: c.activity, inputs, policy: c.policy, reportTo: this.message.reportTo, sentAt: Date.now(),
+    };
+    if (next.length > 1) message.next = next.slice(1);
+    return { message, type };
+  }
+
+  /** Goes on with the next unit of the chain under the same message (its lease: heartbeats go on). */
+  private async continueWith(next: { message: ActivityMessage; type: AgentType }): Promise<void> {
+    const deps = this.deps;
+    this.finished('complete', {});
+    // The unit that just completed needs its attempt record no more (a redelivered lease reruns it from 1).
+    if (this.recordExists) this.track(deps.records.delete(this.dispatchId).catch(() => undefined));
+    if (deps.inFlight.get(this.dispatchId) === this) deps.inFlight.delete(this.dispatchId);
+    this.message = next.message;
+    this.type = next.type;
+    this.dispatchId = next.message.dispatchId;
+    deps.inFlight.set(this.dispatchId, this);
+    this.reports = new DispatchReports(deps.sink, next.message, this.delivery);
+    this.continuation = true;
+    this.execution = undefined;
+    this.attempt = 1;
+    this.poll = 0;
+    this.recordExists = false;
+    this.startedAt = 0;
+    this.settled = false;
+    this.redactor = Secrets.none.redactor;
+    this.logRedactors.clear();
+    return this.runAttempt(undefined);
+  }
+
+  /**
+   * A continuation that must run again later (RetryError with attempts left, Schedule) has no message
+   * of its own to hand back with a delay: it gets one, due after `delayMs` (notBefore), with its attempt
+   * record; the rest of the chain goes back to the orchestrator, and the lease is acknowledged.
+   */
+  private async handOff(delayMs: number, record: AttemptRecord, report: () => Promise<void>, outcome: AgentOutcome, extra: { error?: string; delayMs?: number }): Promise<void> {
+    const deps = this.deps;
+    await deps.records.put(this.dispatchId, record);
+    const message: ActivityMessage = { ...this.message, sentAt: Date.now(), notBefore: Date.now() + delayMs };
+    delete message.next;
+    const data = encode(message);
+    await persist(`handing over ${this.dispatchId}`, async () => {
+      await deps.sink.publisher.publish(activitySubject(message.type), data, `${this.dispatchId}:handoff:${record.attempt}:${record.poll}`);
+    }, deps.retry);
+    await report();
+    this.reports.discardHeld();
+    this.heartbeat.stop();
+    try { this.msg.ack(); } catch { /* closed: the lease comes back after the ack wait and the chain runs again */ }
+    this.finished(outcome, extra);
   }
 
   private async finishCancelled(): Promise<void> {
