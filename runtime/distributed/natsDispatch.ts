@@ -46,6 +46,8 @@ interface Pending {
   running: boolean;
   /** Settled: later reports change nothing. */
   done: boolean;
+  /** The continuations offered after this dispatch, in the same message (a cancel names them too). */
+  rest: readonly string[];
   /** `attempt:poll` of the last start reported. */
   lastStart?: string;
   /** Message ids of the reports handled (made on the first report that is not the result). */
@@ -59,6 +61,8 @@ interface RunReports {
   offered: Map<string, string>;
   /** The dispatch ids in `offered`. */
   offeredIds: Set<string>;
+  /** For each offered dispatch id, those offered after it in the same message. */
+  restOf: Map<string, readonly string[]>;
   /**
    * Offered dispatch ids an agent went on with (a result said `continued`), until the engine starts
    * the unit: the reports that came before that wait here.
@@ -120,8 +124,10 @@ export class NatsDispatch implements Provider {
     if (offered !== undefined) {
       reports.offered.delete(unitKey);
       reports.offeredIds.delete(offered);
+      const rest = reports.restOf.get(offered) ?? [];
+      reports.restOf.delete(offered);
       // An agent already runs it, straight after its predecessor: follow its reports instead of queueing it.
-      if (reports.taken.has(offered) && ctx.attempt === 1 && ctx.poll === 0) return this.follow(link, reports, ctx, remote, offered);
+      if (reports.taken.has(offered) && ctx.attempt === 1 && ctx.poll === 0) return this.follow(link, reports, ctx, remote, offered, rest);
     }
     const dispatchId = `${ctx.runId}.${nuid.next()}`;
     const message: ActivityMessage = {
@@ -146,7 +152,7 @@ export class NatsDispatch implements Provider {
 
     return new Promise<ProcessorResult>((resolve) => {
       let abortReason: string | undefined;
-      const pending = awaitReports(reports, dispatchId, ctx, remote, false, resolve);
+      const pending = awaitReports(reports, dispatchId, ctx, remote, false, next.map((c) => c.dispatchId), resolve);
       const aborted = () => abortReason !== undefined;
       remote.onAbort((reason) => {
         if (pending.done || aborted()) return;
@@ -186,19 +192,23 @@ export class NatsDispatch implements Provider {
       if (successor.checkInputs) continuation.checkInputs = true;
       next.push(continuation);
       const before = reports.offered.get(successor.unitKey);
-      if (before !== undefined) reports.offeredIds.delete(before);
+      if (before !== undefined) {
+        reports.offeredIds.delete(before);
+        reports.restOf.delete(before);
+      }
       reports.offered.set(successor.unitKey, dispatchId);
       reports.offeredIds.add(dispatchId);
     }
+    next.forEach((c, i) => reports.restOf.set(c.dispatchId, next.slice(i + 1).map((later) => later.dispatchId)));
     return next;
   }
 
   /** A unit an agent took on as a continuation: its reports (those that came already, then the rest) settle it. */
-  private follow(link: Link, reports: RunReports, ctx: ProcessorContext, remote: RemoteAttempts, dispatchId: string): Promise<ProcessorResult> {
+  private follow(link: Link, reports: RunReports, ctx: ProcessorContext, remote: RemoteAttempts, dispatchId: string, rest: readonly string[]): Promise<ProcessorResult> {
     const early = reports.taken.get(dispatchId) ?? [];
     reports.taken.delete(dispatchId);
     return new Promise<ProcessorResult>((resolve) => {
-      const pending = awaitReports(reports, dispatchId, ctx, remote, true, resolve);
+      const pending = awaitReports(reports, dispatchId, ctx, remote, true, rest, resolve);
       remote.onAbort((reason) => {
         if (!pending.done) void this.cancel(link, pending, dispatchId, String(reason ?? 'cancelled'));
       });
@@ -228,7 +238,8 @@ export class NatsDispatch implements Provider {
   private async cancel(link: Link, pending: Pending, dispatchId: string, reason: string): Promise<void> {
     const runId = pending.ctx.runId;
     try {
-      link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [dispatchId], reason }));
+      // With the links offered after it: an agent between two links must not go on to the next.
+      link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [dispatchId, ...pending.rest], reason }));
     } catch {
       // The connection is closing; the delete below, or the engine's grace period, settles it.
     }
@@ -253,7 +264,7 @@ export class NatsDispatch implements Provider {
   }
 
   private async consumeReports(link: Link, runId: string): Promise<RunReports> {
-    const reports: RunReports = { pending: new Map(), offered: new Map(), offeredIds: new Set(), taken: new Map(), stop: () => undefined };
+    const reports: RunReports = { pending: new Map(), offered: new Map(), offeredIds: new Set(), restOf: new Map(), taken: new Map(), stop: () => undefined };
     const listener = new RunReportListener(link.nc, link.js, link.jsm, runId, {
       report: (data, id, subject) => {
         try {
@@ -358,13 +369,15 @@ export class NatsDispatch implements Provider {
 
 /** A dispatch waiting for its reports, until `settle` (once) takes it out and answers the engine. */
 function awaitReports(
-  reports: RunReports, dispatchId: string, ctx: ProcessorContext, remote: RemoteAttempts, running: boolean, resolve: (result: ProcessorResult) => void,
+  reports: RunReports, dispatchId: string, ctx: ProcessorContext, remote: RemoteAttempts, running: boolean, rest: readonly string[],
+  resolve: (result: ProcessorResult) => void,
 ): Pending {
   const pending: Pending = {
     ctx,
     remote,
     running,
     done: false,
+    rest,
     settle: (result) => {
       if (pending.done) return;
       pending.done = true;
