@@ -280,12 +280,14 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
 
   it('goes on with a chain on the agent that ran its first link, with the same outputs, retries and polls included', async () => {
     const links: Act[] = Array.from({ length: 24 }, (_, i) => {
-      const mode = i === 6 ? 'retry' : i === 14 ? 'schedule' : 'ok';
+      const mode = i === 1 || i === 6 ? 'retry' : i === 14 ? 'schedule' : 'ok';
       return {
         id: `c${i}`,
         ...(i ? { dependsOn: [`c${i - 1}`] } : {}),
         inputs: [{ value: mode, target: 'mode' }, { value: 1, target: 'self' }, ...(i ? [{ source: `c${i - 1}.value`, target: 'x0' }] : [])],
-        ...(mode === 'retry' ? { retry: { maxAttempts: 3, delayMs: 300, backoff: 'fixed', jitter: false } } : {}),
+        // c1 (the first continuation) retries at once: its hand-back is due as soon as it is queued, and must
+        // still run as attempt 2.
+        ...(mode === 'retry' ? { retry: { maxAttempts: 3, delayMs: i === 1 ? 0 : 300, backoff: 'fixed', jitter: false } } : {}),
       };
     });
     const file = writeFlow(ws, 'links', links, { last: 'c23.value' });
@@ -302,9 +304,9 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
       assert.equal((await remote.exited).code, 0, remote.stderr);
       assert.deepEqual(outputsOf(remote), outputsOf(local));
       assert.deepEqual(remote.events('run.finished')[0].output, local.events('run.finished')[0].output);
-      // 24 links, one message per 17 of them, plus the hand-backs of c6's two retries and c14's two polls.
+      // 24 links, one message per 17 of them, plus the hand-backs of c1's and c6's two retries and c14's two polls.
       const messages = (await published()) - before;
-      assert.ok(messages <= 8, `the chain went on on the agents, not through a message per link (${messages} messages)`);
+      assert.ok(messages <= 10, `the chain went on on the agents, not through a message per link (${messages} messages)`);
       const starts = remote.events('activity.started').filter((e) => e.agent);
       assert.equal(new Set(starts.map((e) => e.activityId)).size, 24, 'every link started on an agent, as the journal shows');
       const retries = remote.lines.filter((l) => l.activityId === 'c6' && (l.type === 'activity.retrying' || (l.type === 'activity.started' && l.agent)));
@@ -313,6 +315,7 @@ describe('distributed mode: orch run --nats with orch agent workers', function (
         const waited = (retries[i + 1].time as number) - (retries[i].time as number);
         assert.ok(waited >= 250 && waited < 2500, `the backoff of a continued link is honoured (waited ${waited} ms)`);
       }
+      assert.deepEqual(remote.lines.filter((l) => l.activityId === 'c1' && l.type === 'activity.started' && l.agent).map((l) => l.attempt), [1, 2, 3], 'an immediate retry counts its attempts');
       assert.deepEqual(remote.events('activity.succeeded', 'c14')[0].outputs, local.events('activity.succeeded', 'c14')[0].outputs, 'the polls kept their state');
     } finally {
       await nc.close();

@@ -215,7 +215,8 @@ export class Delivery {
 
   async run(): Promise<void> {
     const deps = this.deps;
-    if (this.delivery > 1) {
+    // A redelivery, or a continuation handed back for its next attempt or poll (notBefore): its record says which.
+    if (this.delivery > 1 || this.message.notBefore !== undefined) {
       const record = await deps.records.get(this.dispatchId);
       if (record) {
         this.recordExists = true;
@@ -432,15 +433,18 @@ export class Delivery {
   private async handOff(delayMs: number, record: AttemptRecord, report: () => Promise<void>, outcome: AgentOutcome, extra: { error?: string; delayMs?: number }): Promise<void> {
     const deps = this.deps;
     await deps.records.put(this.dispatchId, record);
+    await report();
+    this.reports.discardHeld();
+    this.heartbeat.stop();
+    // Off the in-flight list first: the message handed back may come to this agent at once, and must run
+    // as a delivery of its own, not be taken for a redelivery of this one.
+    if (deps.inFlight.get(this.dispatchId) === this) deps.inFlight.delete(this.dispatchId);
     const message: ActivityMessage = { ...this.message, sentAt: Date.now(), notBefore: Date.now() + delayMs };
     delete message.next;
     const data = encode(message);
     await persist(`handing over ${this.dispatchId}`, async () => {
       await deps.sink.publisher.publish(activitySubject(message.type), data, `${this.dispatchId}:handoff:${record.attempt}:${record.poll}`);
     }, deps.retry);
-    await report();
-    this.reports.discardHeld();
-    this.heartbeat.stop();
     try { this.msg.ack(); } catch { /* closed: the lease comes back after the ack wait and the chain runs again */ }
     this.finished(outcome, extra);
   }
