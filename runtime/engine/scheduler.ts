@@ -401,7 +401,7 @@ export class Scheduler {
     return {
       policy: unit.activity.plan.policy,
       onAbort: (listener) => AttemptContext.onAbort(ctx, listener),
-      successors: (max) => (unit.plain && live() ? chainAfter(unit.activity, unit.activity.plan.provider, max, {
+      successors: (max) => (unit.plain && unit.activity.plan.dependents.length && live() ? chainAfter(unit.activity, unit.activity.plan.provider, max, {
         runId: this.o.runId, plan: this.o.plan, activities: this.activities, secrets: this.o.secrets, scope: this.scope(undefined),
         stopping: this.cancelling !== undefined || this.failing !== undefined,
         restored: (id) => this.o.restored?.activities[id] !== undefined,

@@ -4,7 +4,7 @@
  * `started` report to fold it into a quick result, and its shared heartbeat ticker.
  */
 import assert from 'node:assert/strict';
-import { AgentAttempt, AgentAttemptContext } from '../../runtime/distributed/agent/agentAttempt';
+import { AgentAttempt, AgentAttemptContext, LazyAbort } from '../../runtime/distributed/agent/agentAttempt';
 import { decodeRecord } from '../../runtime/distributed/agent/attemptRecords';
 import { CancelMemory } from '../../runtime/distributed/agent/cancellations';
 import { Heartbeats } from '../../runtime/distributed/agent/heartbeat';
@@ -100,8 +100,8 @@ describe('distributed agent parts', () => {
   });
 
   describe('provider calls', () => {
-    function run(provider: Provider, timeoutMs?: number, graceMs = 50): { attempt: AgentAttempt; controller: AbortController } {
-      const controller = new AbortController();
+    function run(provider: Provider, timeoutMs?: number, graceMs = 50): { attempt: AgentAttempt; controller: LazyAbort } {
+      const controller = new LazyAbort();
       const ctx = new AgentAttemptContext({
         runId: 'r', activityId: 'a', activity: { id: 'a', type: 't' }, definition: { type: 't', provider: provider.name }, inputs: {},
         idempotencyKey: 'r/a', attempt: 1, poll: 0, baseDir: '/', log: () => undefined,
@@ -122,7 +122,7 @@ describe('distributed agent parts', () => {
       const outcome = await attempt.outcome;
       assert.deepEqual(outcome.result, { kind: 'retry', error: 'timed out after 30 ms' });
       assert.equal(outcome.abandoned, true);
-      assert.equal(controller.signal.aborted, true);
+      assert.equal(controller.signal.aborted, true, 'a signal asked for after the abort is aborted too');
     });
 
     it('keeps work that completed despite a cancel; anything else after a cancel is the cancel', async () => {

@@ -28,6 +28,28 @@ export interface AgentAttemptFields {
   state?: unknown;
 }
 
+/** An abort whose AbortController is made only when someone asks for the signal (most attempts never do). */
+export class LazyAbort {
+  private controller: AbortController | undefined;
+  private done = false;
+  private reason: unknown;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.done) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
 export class AgentAttemptContext implements ProcessorContext {
   readonly runId: string;
   readonly activityId: string;
@@ -52,7 +74,7 @@ export class AgentAttemptContext implements ProcessorContext {
    * only when the provider (or an abort) asks for it: most attempts need neither, and both cost
    * something on every activity.
    */
-  constructor(fields: AgentAttemptFields, private readonly controller: AbortController, private readonly runRoot: () => string, private readonly unitKey: string) {
+  constructor(fields: AgentAttemptFields, private readonly controller: LazyAbort, private readonly runRoot: () => string, private readonly unitKey: string) {
     this.runId = fields.runId;
     this.activityId = fields.activityId;
     this.activity = fields.activity;
@@ -98,7 +120,7 @@ export class AgentAttempt {
   constructor(
     provider: Provider,
     readonly context: AgentAttemptContext,
-    private readonly controller: AbortController,
+    private readonly controller: LazyAbort,
     private readonly timeoutMs: number | undefined,
     private readonly timeoutGraceMs: number,
   ) {

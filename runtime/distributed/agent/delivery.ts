@@ -24,7 +24,7 @@ import { LogLineRedactor, MissingSecretsError, Secrets, secretReferences, type R
 import { validateAgainst } from '../../analysis/valueValidation';
 import { readPath } from '../../engine/inputs';
 import { activitySubject, encode, subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
-import { AgentAttempt, AgentAttemptContext, type AgentAttemptFields, type AttemptOutcome } from './agentAttempt';
+import { AgentAttempt, AgentAttemptContext, LazyAbort, type AgentAttemptFields, type AttemptOutcome } from './agentAttempt';
 import type { AgentEventEmitter, AgentOutcome } from './agentEvents';
 import type { AgentType, AgentWorkspace } from './agentWorkspace';
 import type { AttemptRecord, AttemptRecords } from './attemptRecords';
@@ -286,7 +286,7 @@ export class Delivery {
       }
     }
     if (state !== undefined) fields.state = state;
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     const ctx = new AgentAttemptContext(fields, controller, () => this.runRoot(), message.unitKey);
     const execution = new AgentAttempt(this.type.provider, ctx, controller, message.policy.timeoutMs, deps.timeoutGraceMs);
     this.execution = execution;
