@@ -73,6 +73,7 @@ interface RunReports {
 
 /** How many successors travel with a dispatch: a chain comes back to the orchestrator once per this many links. */
 const CHAIN_GRANT = 16;
+const ACK = new TextEncoder().encode('+ACK');
 
 const PUBLISH_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 /** A PubAck not back by then: publish again (the same msgID is stored once). */
@@ -141,7 +142,7 @@ export class NatsDispatch implements Provider {
       activity: remote.references(ctx.activity),
       inputs: this.secretTypes.has(ctx.definition.type) ? ctx.inputs : remote.references(ctx.inputs),
       policy: remote.policy,
-      reportTo: reportSubject(ctx.runId),
+      reportTo: reportSubject(ctx.runId, dispatchId),
       sentAt: Date.now(),
     };
     if (ctx.instance !== undefined) message.instance = ctx.instance;
@@ -180,6 +181,7 @@ export class NatsDispatch implements Provider {
       const dispatchId = `${runId}.${nuid.next()}`;
       const continuation: Continuation = {
         dispatchId,
+        reportTo: reportSubject(runId, dispatchId),
         activityId: successor.activityId,
         unitKey: successor.unitKey,
         type: successor.type,
@@ -286,6 +288,9 @@ export class NatsDispatch implements Provider {
   }
 
   private onReport(reports: RunReports, report: AgentReport, id: string | undefined): void {
+    // The agent left the acknowledgement to us: the result is here, the message can go (also for a
+    // dispatch settled already, or of an earlier process of this run, whose message would come back).
+    if (report.kind === 'result' && report.ack !== undefined) this.acknowledge(report.ack);
     const entry = reports.pending.get(report.dispatchId);
     if (!entry) {
       // A continuation the engine has not started yet (its predecessor's success is on its way to it):
@@ -331,6 +336,18 @@ export class NatsDispatch implements Provider {
         this.markTaken(reports, report.continued);
         entry.settle(finalResult(report.result));
         break;
+    }
+  }
+
+  private acknowledge(subject: string): void {
+    if (!subject.startsWith('$JS.ACK.')) {
+      this.problem(`ignored an acknowledgement subject that is not one: ${subject.slice(0, 80)}`);
+      return;
+    }
+    try {
+      this.linked?.nc.publish(subject, ACK);
+    } catch {
+      // Closing: the message comes back after its ack wait, and its agent finds the result stored.
     }
   }
 

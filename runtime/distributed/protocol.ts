@@ -3,7 +3,7 @@
  * one vocabulary (as the language server and the extension share server/protocol.ts).
  *
  *   orchestrator --(JetStream, work queue ORCH_ACTIVITIES, subject orch.activity.<type>)--> agents
- *   agents --(JetStream, stream ORCH_REPORTS, subject orch.report.<runId>)--> orchestrator
+ *   agents --(JetStream, stream ORCH_REPORTS, subject orch.report.<runId>.<dispatchId>)--> orchestrator
  *   orchestrator --(core NATS, orch.cancel.<runId>)--> agents
  *
  * Both directions go through JetStream with file storage, so a NATS restart loses neither the work
@@ -41,8 +41,17 @@ export function activitySubject(type: string): string {
   return `orch.activity.${subjectToken(type)}`;
 }
 
-export function reportSubject(runId: string): string {
-  return `orch.report.${subjectToken(runId)}`;
+/**
+ * Where the reports of one dispatch go: a subject per dispatch, so that whether a dispatch's result is
+ * stored can be read back directly (the last message on its subject), below one per run.
+ */
+export function reportSubject(runId: string, dispatchId: string): string {
+  return `orch.report.${subjectToken(runId)}.${subjectToken(dispatchId)}`;
+}
+
+/** Every report of a run (a subscription or consumer filter). */
+export function runReportSubjects(runId: string): string {
+  return `orch.report.${subjectToken(runId)}.>`;
 }
 
 export function cancelSubject(runId: string): string {
@@ -87,7 +96,7 @@ export interface ActivityMessage {
   inputs: Record<string, unknown>;
   /** Retries, backoff and the per-attempt timeout: the agent applies them (nak with delay). */
   policy: AttemptPolicy;
-  /** Where the agent reports (orch.report.<runId>). */
+  /** Where the agent reports (orch.report.<runId>.<dispatchId>). */
   reportTo: string;
   /** When the orchestrator published it (ms since the epoch), for latency figures. */
   sentAt: number;
@@ -110,6 +119,7 @@ export interface ActivityMessage {
  */
 export type Continuation = Omit<RemoteSuccessor, 'deferred' | 'checkInputs'> & {
   dispatchId: string;
+  reportTo: string;
   /** `inputs[target]` = the output at `path` of activity `from` (a unit earlier in this chain). */
   deferred?: RemoteSuccessor['deferred'];
   /** The inputs can be checked only once complete: the agent checks them against its type's inputSchema. */
@@ -141,8 +151,10 @@ export type AgentReport = ReportBase & (
    * attempts left too). An attempt that ended before its `started` report went out carries `poll` and
    * `delivery` instead: the orchestrator records the start from them (one report instead of two).
    * `continued`: the agent goes on with the continuation of that dispatch id, under the same message.
+   * `ack`: the message's acknowledgement subject; the agent left acknowledging it to the orchestrator,
+   * which does so once it has the result (a result lost on the way costs a redelivery, never the result).
    */
-  | { kind: 'result'; attempt: number; result: FinalResult; poll?: number; delivery?: number; continued?: string }
+  | { kind: 'result'; attempt: number; result: FinalResult; poll?: number; delivery?: number; continued?: string; ack?: string }
 );
 
 export type FinalResult =
@@ -201,7 +213,7 @@ export function decodeActivityMessage(data: Uint8Array): ActivityMessage {
     for (const c of object.next as unknown[]) {
       if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ProtocolError("activity message: each of 'next' must be an object");
       need(c as Record<string, unknown>, 'activity message continuation', {
-        dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string', activity: 'object', inputs: 'object', policy: 'object',
+        dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string', activity: 'object', inputs: 'object', policy: 'object', reportTo: 'string',
       });
     }
   }

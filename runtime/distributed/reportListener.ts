@@ -20,7 +20,7 @@ import {
   AckPolicy, DeliverPolicy, Events, nanos, type ConsumerConfig, type JetStreamClient, type JetStreamManager, type Msg, type MsgHdrs, type NatsConnection,
   type Subscription,
 } from 'nats';
-import { MSG_ID_HEADER, REPORT_STREAM, reportSubject } from './protocol';
+import { MSG_ID_HEADER, REPORT_STREAM, runReportSubjects } from './protocol';
 
 /** How far before a disconnection the catch-up starts reading (clocks of server and orchestrator differ a little). */
 const CATCH_UP_MARGIN_MS = 60_000;
@@ -57,7 +57,7 @@ export class RunReportListener {
     runId: string,
     private readonly sink: ReportSink,
   ) {
-    this.subject = reportSubject(runId);
+    this.subject = runReportSubjects(runId);
   }
 
   /** Listens, then reads what the stream already holds for the run; resolves once that is read. */

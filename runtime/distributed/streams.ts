@@ -7,7 +7,7 @@ import {
   AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType,
   type ConsumerConfig, type JetStreamManager, type KV, type NatsConnection, type StreamConfig,
 } from 'nats';
-import { ACTIVITY_STREAM, ACTIVITY_SUBJECTS, activitySubject, ATTEMPT_BUCKET, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, typeConsumer } from './protocol';
+import { ACTIVITY_STREAM, ACTIVITY_SUBJECTS, activitySubject, ATTEMPT_BUCKET, REPORT_STREAM, REPORT_SUBJECTS, runReportSubjects, typeConsumer } from './protocol';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Reports and attempt records of a run nobody resumes are dropped after a week. */
@@ -111,7 +111,7 @@ export async function ensureTypeConsumer(jsm: JetStreamManager, type: string, op
 
 /** After a run: its reports go (a failure here only leaves data that expires). */
 export async function dropRun(jsm: JetStreamManager, runId: string): Promise<void> {
-  await jsm.streams.purge(REPORT_STREAM, { filter: reportSubject(runId) }).catch(() => undefined);
+  await jsm.streams.purge(REPORT_STREAM, { filter: runReportSubjects(runId) }).catch(() => undefined);
 }
 
 export async function attemptBucket(nc: NatsConnection): Promise<KV> {

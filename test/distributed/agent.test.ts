@@ -49,6 +49,28 @@ describe('distributed agent: one message, one attempt', function () {
     assert.equal(await kv.get(attemptKey(message.dispatchId)), null);
   });
 
+  it('leaves the ack of a completed attempt to the orchestrator; a message that comes back with its result stored is acked, not run again', async () => {
+    const type = unique('echo');
+    const defs = kit.defs([{ type, provider: 'noop' }]);
+    const { log } = await kit.agent({ defs: [defs], ackWaitMs: 1000 });
+    const message = kit.message(type, { inputs: { n: 1 } });
+    const reports = await kit.reports(message.runId);
+    kit.acknowledging = false;
+    try {
+      await kit.enqueue(message);
+      const result = await reports.waitFor('result');
+      assert.match(String(result.report.ack), /^\$JS\.ACK\./, 'the result carries the message\'s ack subject');
+      // Nobody acknowledges (the orchestrator is down): after the ack wait the message comes back.
+      const reported = await log.waitFor('finished', (e) => e.dispatchId === message.dispatchId && e.outcome === 'reported', 10_000);
+      assert.equal(reported.dispatchId, message.dispatchId);
+      await eventually(async () => (await kit.stored(type)) === 0);
+      assert.equal(log.events.filter((e) => e.name === 'started' && (e.event as { dispatchId?: string }).dispatchId === message.dispatchId).length, 1, 'it ran once');
+      assert.equal(reports.reports.filter((r) => r.kind === 'result').length, 1, 'one result');
+    } finally {
+      kit.acknowledging = true;
+    }
+  });
+
   it('streams a shell activity\'s log lines in order, then its result', async () => {
     const type = unique('shell');
     const defs = kit.defs([{ type, provider: 'shell', config: { command: 'sh', args: ['-c', 'i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); done; echo oops >&2; printf \'{"count": 300}\' > "$ORCH_OUTPUTS_FILE"'] } }]);
@@ -271,14 +293,14 @@ describe('distributed agent: one message, one attempt', function () {
       const runId = unique('run');
       const reports = await kit.reports(runId);
       const report = (line: string) => encode({ v: PROTOCOL_VERSION, runId, dispatchId: `${runId}.d`, agent: 'a', kind: 'log', attempt: 1, stream: 'stdout', line });
-      await publisher.publish(reportSubject(runId), report('one'), `${runId}:1`);
-      await publisher.publish(reportSubject(runId), report('one again'), `${runId}:1`);
-      await publisher.publish(reportSubject(runId), report('two'), `${runId}:2`);
+      await publisher.publish(reportSubject(runId, `${runId}.d`), report('one'), `${runId}:1`);
+      await publisher.publish(reportSubject(runId, `${runId}.d`), report('one again'), `${runId}:1`);
+      await publisher.publish(reportSubject(runId, `${runId}.d`), report('two'), `${runId}:2`);
       await reports.waitFor('log', (r) => r.line === 'two');
       assert.deepEqual(reports.logLines(), ['one', 'two']);
       await assert.rejects(publisher.publish(`nowhere.${unique('x')}`, report('lost'), 'x'), (error: Error & { code?: string }) => error.code === '503');
       const tooLarge = new Uint8Array((kit.nc.info?.max_payload ?? 1024 * 1024) + 1);
-      await assert.rejects(publisher.publish(reportSubject(runId), tooLarge, 'big'), (error: Error & { code?: string }) => error.code === ErrorCode.MaxPayloadExceeded);
+      await assert.rejects(publisher.publish(reportSubject(runId, `${runId}.d`), tooLarge, 'big'), (error: Error & { code?: string }) => error.code === ErrorCode.MaxPayloadExceeded);
     } finally {
       publisher.close();
     }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { startAgent, type AgentEventName, type AgentEvents, type AgentHandle, type AgentOptions } from '../../runtime/distributed/agent/agent';
 import {
-  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, REPORT_STREAM, reportSubject, typeConsumer,
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, runReportSubjects, typeConsumer,
   type ActivityMessage, type AgentReport, type CancelRequest,
 } from '../../runtime/distributed/protocol';
 import { ensureStreams } from '../../runtime/distributed/streams';
@@ -74,7 +74,7 @@ export class ReportReader {
   constructor(private readonly js: JetStreamClient, readonly runId: string) {}
 
   async start(): Promise<void> {
-    const consumer = await this.js.consumers.get(REPORT_STREAM, { filterSubjects: reportSubject(this.runId) });
+    const consumer = await this.js.consumers.get(REPORT_STREAM, { filterSubjects: runReportSubjects(this.runId) });
     this.messages = await consumer.consume();
     void (async () => {
       for await (const msg of this.messages!) {
@@ -174,14 +174,31 @@ export class AgentKit {
   private readonly readers: ReportReader[] = [];
   private readonly dirs: string[] = [];
 
-  private constructor(readonly server: NatsServer, readonly nc: NatsConnection, readonly js: JetStreamClient, readonly jsm: JetStreamManager) {}
+  /** Stands in for the orchestrator's acknowledgements while true (a test of a dead orchestrator turns it off). */
+  acknowledging = true;
+
+  private constructor(readonly server: NatsServer, readonly nc: NatsConnection, readonly js: JetStreamClient, readonly jsm: JetStreamManager) {
+    // An agent leaves acknowledging a completed attempt's message to the orchestrator, which does so on
+    // reading the result (`ack` in it): the kit does the same for every run, as an orchestrator would.
+    nc.subscribe(REPORT_SUBJECTS, {
+      callback: (error, msg) => {
+        if (error || !this.acknowledging) return;
+        try {
+          const report = decodeAgentReport(msg.data);
+          if (report.kind === 'result' && report.ack) nc.publish(report.ack, new TextEncoder().encode('+ACK'));
+        } catch { /* not a report: the tests that send one look at it themselves */ }
+      },
+    });
+  }
 
   static async start(): Promise<AgentKit> {
     const server = await startNatsServer();
     const nc = await connect({ ...server.connectOptions(), maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     const jsm = await nc.jetstreamManager();
     await ensureStreams(jsm);
-    return new AgentKit(server, nc, nc.jetstream(), jsm);
+    const kit = new AgentKit(server, nc, nc.jetstream(), jsm);
+    await nc.flush();
+    return kit;
   }
 
   /** A folder with one *.activity.json per definition (and an orch.hosts.json when `hosts` is given). */
@@ -208,10 +225,11 @@ export class AgentKit {
     const runId = overrides.runId ?? unique('run');
     const activityId = overrides.activityId ?? 'step';
     const unitKey = overrides.unitKey ?? activityId;
+    const dispatchId = overrides.dispatchId ?? unique('dispatch');
     return {
       v: PROTOCOL_VERSION,
       runId,
-      dispatchId: unique('dispatch'),
+      dispatchId,
       activityId,
       unitKey,
       type,
@@ -219,7 +237,7 @@ export class AgentKit {
       activity: { id: activityId, type },
       inputs: {},
       policy: NO_RETRY,
-      reportTo: reportSubject(runId),
+      reportTo: reportSubject(runId, dispatchId),
       sentAt: Date.now(),
       ...overrides,
     };

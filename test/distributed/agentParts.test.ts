@@ -17,7 +17,7 @@ import type { ProcessorResult, Provider } from '../../runtime/engine/provider';
 function message(overrides: Partial<ActivityMessage> = {}): ActivityMessage {
   return {
     v: PROTOCOL_VERSION, runId: 'r1', dispatchId: 'd1', activityId: 'build', unitKey: 'build', type: 'compile', idempotencyKey: 'r1/build',
-    activity: { id: 'build', type: 'compile' }, inputs: {}, reportTo: reportSubject('r1'), sentAt: 1,
+    activity: { id: 'build', type: 'compile' }, inputs: {}, reportTo: reportSubject('r1', 'd1'), sentAt: 1,
     policy: { maxAttempts: 3, backoff: 'exponential', delayMs: 100, maxDelayMs: 1000, jitter: true },
     ...overrides,
   };
@@ -55,7 +55,7 @@ describe('distributed agent parts', () => {
     });
 
     it('finds where to report a message it cannot run, only when the address is plausible', () => {
-      assert.deepEqual(salvageAddress(encode(message({ unitKey: '../x' }))), { runId: 'r1', dispatchId: 'd1', reportTo: reportSubject('r1') });
+      assert.deepEqual(salvageAddress(encode(message({ unitKey: '../x' }))), { runId: 'r1', dispatchId: 'd1', reportTo: reportSubject('r1', 'd1') });
       assert.equal(salvageAddress(encode({ ...message(), reportTo: 'elsewhere' } as ActivityMessage)), undefined);
       assert.equal(salvageAddress(new TextEncoder().encode('nonsense')), undefined);
     });
@@ -160,7 +160,7 @@ describe('distributed agent parts', () => {
         next: () => new Promise((resolve) => { waiter = resolve; }),
       };
     }
-    const address = { runId: 'r1', dispatchId: 'r1.d1', reportTo: reportSubject('r1') };
+    const address = { runId: 'r1', dispatchId: 'r1.d1', reportTo: reportSubject('r1', 'r1.d1') };
     const summary = (p: Published) => {
       const r = p.report as AgentReport & { poll?: number; delivery?: number };
       return `${r.kind}${r.poll !== undefined ? ` p${r.poll}` : ''}${r.delivery !== undefined ? ` d${r.delivery}` : ''}`;

@@ -46,7 +46,7 @@ describe('distributed: the orchestrator\'s report listener', function () {
   async function store(runId: string, id: string): Promise<void> {
     const h = headers();
     h.set(MSG_ID_HEADER, id);
-    await publisher.jetstream().publish(reportSubject(runId), new TextEncoder().encode(id), { headers: h, msgID: id });
+    await publisher.jetstream().publish(reportSubject(runId, `${runId}.${id}`), new TextEncoder().encode(id), { headers: h, msgID: id });
   }
 
   async function listen(runId: string, heard: Heard, reconnectTimeWait = 50): Promise<RunReportListener> {

@@ -54,6 +54,7 @@ function describe<K extends AgentEventName>(name: K, event: AgentEvents[K], p: P
         case 'fatal': return `${time} ${p.severity('error', `✗ ${who}`)} ${p.dim(e.runId)} failed (${took}): ${oneLine(e.error ?? '')}`;
         case 'cancelled': return `${time} ${p.severity('warning', `■ ${who}`)} ${p.dim(e.runId)} ${oneLine(e.error ?? 'cancelled')} (${took})`;
         case 'released': return `${time} ${p.severity('warning', `↩ ${who}`)} ${p.dim(e.runId)} handed back for another agent (${took})`;
+        case 'reported': return `${time} ${p.dim(`✓ ${who}`)} ${p.dim(e.runId)} came back with its result stored already: acknowledged, not run again`;
         default: return `${time} ${p.severity('error', '✗ message rejected')}: ${oneLine(e.error ?? '')}`;
       }
     }

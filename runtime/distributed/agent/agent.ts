@@ -22,7 +22,7 @@ import type { ProviderRegistry } from '../../engine/plan';
 import { envSecretStore, type SecretStore } from '../../engine/secrets';
 import { DEFAULT_CANCEL_GRACE_MS } from '../../engine/session';
 import { connectNats, type NatsSettings } from '../connection';
-import { CANCEL_SUBJECTS, decodeCancelRequest } from '../protocol';
+import { CANCEL_SUBJECTS, decodeAgentReport, decodeCancelRequest, REPORT_STREAM } from '../protocol';
 import { attemptBucket, ensureStreams } from '../streams';
 import { AgentEventEmitter, type AgentEventName, type AgentListener } from './agentEvents';
 import { AgentStartError, loadAgentWorkspace, type AgentWorkspace } from './agentWorkspace';
@@ -193,6 +193,15 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
     ackWaitMs: s.ackWaitMs, timeoutGraceMs: s.timeoutGraceMs, cancelGraceMs: s.cancelGraceMs,
     workRoot: s.workRoot, random: s.random, retry, confirming, heartbeats, link,
     draining: () => stopping,
+    resultStored: async (subject) => {
+      try {
+        const report = decodeAgentReport((await jsm.streams.getMessage(REPORT_STREAM, { last_by_subj: subject })).data);
+        return report.kind === 'result' && report.ack !== undefined;
+      } catch {
+        // Nothing stored on it (or unreadable): the message runs.
+        return false;
+      }
+    },
   };
 
   let stopping = false;

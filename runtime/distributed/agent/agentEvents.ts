@@ -31,7 +31,7 @@ export interface AgentStartedEvent {
  * (terminated by a cancel request), `released` (nak'd at once by a shutting-down agent, for another
  * to take) or `rejected` (a message that could not be read, terminated).
  */
-export type AgentOutcome = 'complete' | 'wait' | 'schedule' | 'retry' | 'fatal' | 'cancelled' | 'released' | 'rejected';
+export type AgentOutcome = 'complete' | 'wait' | 'schedule' | 'retry' | 'fatal' | 'cancelled' | 'released' | 'rejected' | 'reported';
 
 export interface AgentFinishedEvent {
   dispatchId: string;

@@ -62,6 +62,8 @@ export interface DeliveryDeps {
   readonly link: ConnectionWatch;
   /** The agent is stopping: no chain goes on to its next unit. */
   draining(): boolean;
+  /** Whether the last report stored on `subject` is a result whose message the orchestrator acknowledges. */
+  resultStored(subject: string): Promise<boolean>;
 }
 
 /** Kept current by the agent from the connection's status events. */
@@ -215,6 +217,13 @@ export class Delivery {
 
   async run(): Promise<void> {
     const deps = this.deps;
+    if (this.delivery > 1 && this.message.notBefore === undefined && await deps.resultStored(this.message.reportTo).catch(() => false)) {
+      // Its result is stored and the orchestrator was to acknowledge it (it is down, or the ack was lost).
+      this.heartbeat.stop();
+      try { this.msg.ack(); } catch { /* closed: it comes back, and this check answers again */ }
+      this.finished('reported', {});
+      return;
+    }
     // A redelivery, or a continuation handed back for its next attempt or poll (notBefore): its record says which.
     if (this.delivery > 1 || this.message.notBefore !== undefined) {
       const record = await deps.records.get(this.dispatchId);
@@ -328,14 +337,19 @@ export class Delivery {
       case 'complete': {
         const outputs = this.redactor.value(result.outputs ?? {});
         const next = this.nextUnit(outputs);
-        await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs }, next?.message.dispatchId);
-        if (next) return this.continueWith(next);
-        return this.end('complete', ACK);
+        if (next) {
+          await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs }, { continued: next.message.dispatchId });
+          return this.continueWith(next);
+        }
+        const ack = this.delegatedAck();
+        await this.reports.result(this.attempt, this.poll, { kind: 'complete', outputs }, { ack });
+        return this.end('complete', ack === undefined ? ACK : undefined);
       }
       case 'wait': {
         const final: FinalResult = result.message === undefined ? { kind: 'wait' } : { kind: 'wait', message: redact(result.message) };
-        await this.reports.result(this.attempt, this.poll, final);
-        return this.end('wait', ACK);
+        const ack = this.delegatedAck();
+        await this.reports.result(this.attempt, this.poll, final, { ack });
+        return this.end('wait', ack === undefined ? ACK : undefined);
       }
       case 'schedule': {
         if (this.continuation) return this.handOff(result.delayMs, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) },
@@ -395,7 +409,7 @@ export class Delivery {
     if (c.checkInputs && type.definition.inputSchema !== undefined && validateAgainst(type.definition.inputSchema, inputs).length) return undefined;
     const message: ActivityMessage = {
       v: this.message.v, runId: this.runId, dispatchId: c.dispatchId, activityId: c.activityId, unitKey: c.unitKey, type: c.type,
-      idempotencyKey: c.idempotencyKey, activity: c.activity, inputs, policy: c.policy, reportTo: this.message.reportTo, sentAt: Date.now(),
+      idempotencyKey: c.idempotencyKey, activity: c.activity, inputs, policy: c.policy, reportTo: c.reportTo, sentAt: Date.now(),
     };
     if (next.length > 1) message.next = next.slice(1);
     return { message, type };
@@ -449,6 +463,20 @@ export class Delivery {
     this.finished(outcome, extra);
   }
 
+  /**
+   * The message's acknowledgement subject, for the orchestrator to acknowledge the message once it has
+   * the result, or undefined when this agent must do it itself: with an attempt record to remove after
+   * the ack, or a connection that dropped during the delivery (see end()). Leaving it to the
+   * orchestrator saves a write per activity here, and the message stays until the result is where it
+   * matters: a result lost on the way is a redelivery, and a redelivered message whose result is stored
+   * already is acknowledged without running again (run()).
+   */
+  private delegatedAck(): string | undefined {
+    const link = this.deps.link;
+    if (this.recordExists || link.disconnected || link.epoch !== this.epoch) return undefined;
+    return ackSubject(this.msg);
+  }
+
   private async finishCancelled(): Promise<void> {
     const error = `cancelled: ${this.cancelReason}`;
     await this.reports.result(this.attempt, this.poll, { kind: 'fatal', error });
@@ -475,8 +503,14 @@ export class Delivery {
    *   a redelivery without it would run attempt 1 again, so the record must outlive any doubt;
    * - the connection dropped during the delivery (or is down): a publish then may well be lost.
    */
-  private end(outcome: AgentOutcome, ack: typeof ACK | typeof TERM, error?: string): void {
+  private end(outcome: AgentOutcome, ack: typeof ACK | typeof TERM | undefined, error?: string): void {
     const deps = this.deps;
+    if (ack === undefined) {
+      // The orchestrator acknowledges it (delegatedAck).
+      this.heartbeat.stop();
+      this.finished(outcome, error === undefined ? {} : { error });
+      return;
+    }
     const confirmed = ack === TERM || this.recordExists || deps.link.disconnected || deps.link.epoch !== this.epoch;
     if (!confirmed) {
       this.heartbeat.stop();

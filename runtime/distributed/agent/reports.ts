@@ -134,7 +134,7 @@ export class DispatchReports {
    * The end of the dispatch; a complete result too large for one NATS message becomes a fatal one
    * saying so. When this attempt's `started` is still held, the result carries the start instead.
    */
-  result(attempt: number, poll: number, result: FinalResult, continued?: string): Promise<void> {
+  result(attempt: number, poll: number, result: FinalResult, more: { continued?: string; ack?: string } = {}): Promise<void> {
     let final = result;
     if (final.kind === 'fatal') final = { kind: 'fatal', error: clip(final.error) };
     if (final.kind === 'wait' && final.message !== undefined) final = { kind: 'wait', message: clip(final.message) };
@@ -147,7 +147,8 @@ export class DispatchReports {
       this.sendHeld();
       body = { kind: 'result', attempt, result: final };
     }
-    if (continued !== undefined) (body as { continued?: string }).continued = continued;
+    if (more.continued !== undefined) (body as { continued?: string }).continued = more.continued;
+    if (more.ack !== undefined) (body as { ack?: string }).ack = more.ack;
     const report = this.full(body);
     // Encoded once: the size check and the publish share the bytes.
     let data = encode(report);
