@@ -99,6 +99,9 @@ function successorOf(activity: ActivityRun, inChain: ReadonlySet<number>, s: Suc
       deferred.push({ target, from: from.id, path: segments.slice(1) });
       continue;
     }
+    // An activity outside the chain that has not settled yet may have by the time the engine starts
+    // this one: its inputs are not known now.
+    if (from && !s.activities[from.index].settled) return undefined;
     try {
       const value = readSource(source, s.scope);
       if (value !== undefined) inputs[target] = value;
