@@ -59,9 +59,7 @@ interface RunReports {
   pending: Map<string, Pending>;
   /** Successors offered with a dispatch (message `next`), by unit key: the dispatch id they would run under. */
   offered: Map<string, string>;
-  /** The dispatch ids in `offered`. */
-  offeredIds: Set<string>;
-  /** For each offered dispatch id, those offered after it in the same message. */
+  /** For each dispatch id in `offered`, those offered after it in the same message. */
   restOf: Map<string, readonly string[]>;
   /**
    * Offered dispatch ids an agent went on with (a result said `continued`), until the engine starts
@@ -124,7 +122,6 @@ export class NatsDispatch implements Provider {
     const offered = reports.offered.get(unitKey);
     if (offered !== undefined) {
       reports.offered.delete(unitKey);
-      reports.offeredIds.delete(offered);
       const rest = reports.restOf.get(offered) ?? [];
       reports.restOf.delete(offered);
       // An agent already runs it, straight after its predecessor: follow its reports instead of queueing it.
@@ -194,12 +191,8 @@ export class NatsDispatch implements Provider {
       if (successor.checkInputs) continuation.checkInputs = true;
       next.push(continuation);
       const before = reports.offered.get(successor.unitKey);
-      if (before !== undefined) {
-        reports.offeredIds.delete(before);
-        reports.restOf.delete(before);
-      }
+      if (before !== undefined) reports.restOf.delete(before);
       reports.offered.set(successor.unitKey, dispatchId);
-      reports.offeredIds.add(dispatchId);
     }
     next.forEach((c, i) => reports.restOf.set(c.dispatchId, next.slice(i + 1).map((later) => later.dispatchId)));
     return next;
@@ -238,13 +231,9 @@ export class NatsDispatch implements Provider {
    * off between attempts).
    */
   private async cancel(link: Link, pending: Pending, dispatchId: string, reason: string): Promise<void> {
-    const runId = pending.ctx.runId;
-    try {
-      // With the links offered after it: an agent between two links must not go on to the next.
-      link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [dispatchId, ...pending.rest], reason }));
-    } catch {
-      // The connection is closing; the delete below, or the engine's grace period, settles it.
-    }
+    // With the links offered after it: an agent between two links must not go on to the next. If the
+    // connection is closing, the delete below or the engine's grace period settles it.
+    publishCancel(link, pending.ctx.runId, [dispatchId, ...pending.rest], reason);
     if (pending.seq === undefined) return;
     let deleted = false;
     try {
@@ -266,7 +255,7 @@ export class NatsDispatch implements Provider {
   }
 
   private async consumeReports(link: Link, runId: string): Promise<RunReports> {
-    const reports: RunReports = { pending: new Map(), offered: new Map(), offeredIds: new Set(), restOf: new Map(), taken: new Map(), stop: () => undefined };
+    const reports: RunReports = { pending: new Map(), offered: new Map(), restOf: new Map(), taken: new Map(), stop: () => undefined };
     const listener = new RunReportListener(link.nc, link.js, link.jsm, runId, {
       report: (data, id, subject) => {
         try {
@@ -353,7 +342,7 @@ export class NatsDispatch implements Provider {
 
   /** An agent went on with offered dispatch `continued`: its reports are kept until the engine starts it. */
   private markTaken(reports: RunReports, continued: string | undefined): void {
-    if (continued !== undefined && reports.offeredIds.has(continued) && !reports.taken.has(continued)) reports.taken.set(continued, []);
+    if (continued !== undefined && reports.restOf.has(continued) && !reports.taken.has(continued)) reports.taken.set(continued, []);
   }
 
   private problem(message: string): void {
@@ -369,11 +358,7 @@ export class NatsDispatch implements Provider {
       const r = await reports.catch(() => undefined);
       r?.stop();
       // Continuations an agent took on that the engine never started (the run ended first): stop them.
-      if (link && r?.taken.size) {
-        try {
-          link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds: [...r.taken.keys()], reason: 'the run ended before it started' }));
-        } catch { /* closing */ }
-      }
+      if (link && r?.taken.size) publishCancel(link, runId, [...r.taken.keys()], 'the run ended before it started');
       for (const entry of r?.pending.values() ?? []) entry.settle({ kind: 'fatal', error: 'the orchestrator stopped' });
       if (link) await dropRun(link.jsm, runId);
     }
@@ -382,6 +367,13 @@ export class NatsDispatch implements Provider {
     link?.pub.close();
     if (link && !('publish' in this.options.nats)) await link.nc.drain().catch(() => undefined);
   }
+}
+
+/** Tells the agents to cancel `dispatchIds` (core NATS: fire and forget; nothing to do if the connection is closing). */
+function publishCancel(link: Link, runId: string, dispatchIds: string[], reason: string): void {
+  try {
+    link.nc.publish(cancelSubject(runId), encode({ v: PROTOCOL_VERSION, runId, dispatchIds, reason }));
+  } catch { /* closing */ }
 }
 
 /** A dispatch waiting for its reports, until `settle` (once) takes it out and answers the engine. */

@@ -1,13 +1,16 @@
 /**
  * One delivered message, one attempt (or one Schedule poll), and how it ends in JetStream:
  *
- *   complete, wait        -> 'result' report, then ack
+ *   complete, wait        -> 'result' report carrying the ack subject: the orchestrator acks once it
+ *                            has it (the agent acks, confirmed, when end() says it must)
+ *   complete, next offered -> 'result' report (continued), then the next unit under the same message
  *   schedule              -> record {attempt, poll+1, state}, 'scheduled' report, nak(delayMs)
  *   retry, attempts left  -> record {attempt+1, poll 0}, 'retrying' report, nak(backoff)
  *   retry, none left      -> 'result' fatal "... (after N attempts)", then term
  *   fatal                 -> 'result' fatal, then term
  *   cancelled             -> 'result' fatal "cancelled: <reason>", then term
  *   agent shutting down   -> nak at once, no report: another agent runs the same attempt
+ *   a continuation's retry or poll -> record, report, a message of its own due after the delay, then ack
  *
  * The report is stored before the message is acknowledged in any way, so an agent dying in between
  * costs a redelivery (the orchestrator ignores a second result), never a lost result. How sure the
@@ -352,25 +355,16 @@ export class Delivery {
         return this.end('wait', ack === undefined ? ACK : undefined);
       }
       case 'schedule': {
-        if (this.continuation) return this.handOff(result.delayMs, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) },
-          () => this.reports.scheduled(this.attempt, this.poll, result.delayMs, result.message === undefined ? undefined : redact(result.message)), 'schedule', { delayMs: result.delayMs });
-        await deps.records.put(this.dispatchId, { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) });
-        this.recordExists = true;
-        await this.reports.scheduled(this.attempt, this.poll, result.delayMs, result.message === undefined ? undefined : redact(result.message));
-        this.nak(result.delayMs);
-        return this.finished('schedule', { delayMs: result.delayMs });
+        const record: AttemptRecord = { attempt: this.attempt, poll: this.poll + 1, ...(result.state !== undefined ? { state: result.state } : {}) };
+        const message = result.message === undefined ? undefined : redact(result.message);
+        return this.again(result.delayMs, record, () => this.reports.scheduled(this.attempt, this.poll, result.delayMs, message), 'schedule', { delayMs: result.delayMs });
       }
       case 'retry': {
         const error = redact(result.error);
         const policy = this.message.policy;
         if (this.attempt < policy.maxAttempts) {
           const delayMs = result.delayMs ?? backoffDelay(policy, this.attempt, deps.random);
-          if (this.continuation) return this.handOff(delayMs, { attempt: this.attempt + 1, poll: 0 }, () => this.reports.retrying(this.attempt, this.poll, error, delayMs), 'retry', { error, delayMs });
-          await deps.records.put(this.dispatchId, { attempt: this.attempt + 1, poll: 0 });
-          this.recordExists = true;
-          await this.reports.retrying(this.attempt, this.poll, error, delayMs);
-          this.nak(delayMs);
-          return this.finished('retry', { error, delayMs });
+          return this.again(delayMs, { attempt: this.attempt + 1, poll: 0 }, () => this.reports.retrying(this.attempt, this.poll, error, delayMs), 'retry', { error, delayMs });
         }
         const final = this.attempt > 1 ? `${error} (after ${this.attempt} attempts)` : error;
         await this.reports.result(this.attempt, this.poll, { kind: 'fatal', error: final });
@@ -440,14 +434,21 @@ export class Delivery {
   }
 
   /**
-   * A continuation that must run again later (RetryError with attempts left, Schedule) has no message
-   * of its own to hand back with a delay: it gets one, due after `delayMs` (notBefore), with its attempt
-   * record; the rest of the chain goes back to the orchestrator, and the lease is acknowledged.
+   * The unit runs again after `delayMs` (a retry, a poll) from `record`: the record is stored and the
+   * step reported first, then the message goes back to the queue with the delay. A continuation has no
+   * message of its own to hand back: it gets one, due after the delay (notBefore); the rest of the chain
+   * goes back to the orchestrator, and the lease is acknowledged.
    */
-  private async handOff(delayMs: number, record: AttemptRecord, report: () => Promise<void>, outcome: AgentOutcome, extra: { error?: string; delayMs?: number }): Promise<void> {
+  private async again(delayMs: number, record: AttemptRecord, report: () => Promise<void>, outcome: AgentOutcome, extra: { error?: string; delayMs?: number }): Promise<void> {
     const deps = this.deps;
     await deps.records.put(this.dispatchId, record);
+    // A continuation's record belongs to the message it is handed back as.
+    if (!this.continuation) this.recordExists = true;
     await report();
+    if (!this.continuation) {
+      this.nak(delayMs);
+      return this.finished(outcome, extra);
+    }
     this.reports.discardHeld();
     this.heartbeat.stop();
     // Off the in-flight list first: the message handed back may come to this agent at once, and must run
@@ -472,9 +473,13 @@ export class Delivery {
    * already is acknowledged without running again (run()).
    */
   private delegatedAck(): string | undefined {
+    return this.ackNeedsConfirming() ? undefined : ackSubject(this.msg);
+  }
+
+  /** An attempt record to remove after the ack, or a connection that dropped during the delivery (see end()). */
+  private ackNeedsConfirming(): boolean {
     const link = this.deps.link;
-    if (this.recordExists || link.disconnected || link.epoch !== this.epoch) return undefined;
-    return ackSubject(this.msg);
+    return this.recordExists || link.disconnected || link.epoch !== this.epoch;
   }
 
   private async finishCancelled(): Promise<void> {
@@ -511,7 +516,7 @@ export class Delivery {
       this.finished(outcome, error === undefined ? {} : { error });
       return;
     }
-    const confirmed = ack === TERM || this.recordExists || deps.link.disconnected || deps.link.epoch !== this.epoch;
+    const confirmed = ack === TERM || this.ackNeedsConfirming();
     if (!confirmed) {
       this.heartbeat.stop();
       try { this.msg.ack(); } catch { /* closed: redelivered after the ack wait, the result ignored */ }
