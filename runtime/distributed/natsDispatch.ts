@@ -127,7 +127,7 @@ export class NatsDispatch implements Provider {
       // An agent already runs it, straight after its predecessor: follow its reports instead of queueing it.
       if (reports.taken.has(offered) && ctx.attempt === 1 && ctx.poll === 0) return this.follow(link, reports, ctx, remote, offered, rest);
     }
-    const dispatchId = `${ctx.runId}.${nuid.next()}`;
+    const dispatchId = nuid.next();
     const message: ActivityMessage = {
       v: PROTOCOL_VERSION,
       runId: ctx.runId,
@@ -175,7 +175,7 @@ export class NatsDispatch implements Provider {
     const successors = remote.successors(CHAIN_GRANT);
     const next: Continuation[] = [];
     for (const successor of successors) {
-      const dispatchId = `${runId}.${nuid.next()}`;
+      const dispatchId = nuid.next();
       const continuation: Continuation = {
         dispatchId,
         reportTo: reportSubject(runId, dispatchId),

@@ -75,7 +75,7 @@ export const MSG_ID_HEADER = 'Nats-Msg-Id';
 export interface ActivityMessage {
   v: typeof PROTOCOL_VERSION;
   runId: string;
-  /** Unique per dispatch: correlates reports, keys the agent's attempt record, deduplicates publishes. */
+  /** Unique per dispatch (a NUID): correlates reports, keys the agent's attempt record, deduplicates publishes. */
   dispatchId: string;
   activityId: string;
   /** `build` or `build[2]`. */

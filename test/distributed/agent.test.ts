@@ -306,6 +306,26 @@ describe('distributed agent: one message, one attempt', function () {
     }
   });
 
+  it('stores a report published without a PubAck once per msgID, however often it is sent again', async () => {
+    const publisher = new PubAcks(kit.nc, 2000, true);
+    try {
+      const runId = unique('run');
+      const reports = await kit.reports(runId);
+      const subject = reportSubject(runId, 'd');
+      const report = (line: string) => encode({ v: PROTOCOL_VERSION, runId, dispatchId: 'd', agent: 'a', kind: 'log', attempt: 1, stream: 'stdout', line });
+      publisher.publishUnconfirmed(subject, report('one'), `${runId}:1`);
+      publisher.publishUnconfirmed(subject, report('two'), `${runId}:2`);
+      // As after a reconnect: whatever no ping confirmed yet goes again.
+      await new Promise((resolve) => setImmediate(resolve));
+      publisher.reconnected();
+      await publisher.publish(subject, report('three'), `${runId}:3`);
+      await reports.waitFor('log', (r) => r.line === 'three');
+      assert.deepEqual(reports.logLines(), ['one', 'two', 'three']);
+    } finally {
+      publisher.close();
+    }
+  });
+
   it('refuses to start for a type it has no definition for, naming the types it has', async () => {
     const defs = kit.defs([{ type: 'build', provider: 'noop' }, { type: 'test', provider: 'shell', config: { command: 'true' } }]);
     await assert.rejects(startAgent({ nats: { url: kit.server.url }, defs: [defs], types: ['build', 'deploy'] }), (error: Error) => {

@@ -1,7 +1,8 @@
 /**
  * The agent's pieces that need no server: what it accepts of an activity message, how it reads an
  * attempt record, what it remembers of cancel requests, its provider-call rules, how it holds a
- * `started` report to fold it into a quick result, and its shared heartbeat ticker.
+ * `started` report to fold it into a quick result, its shared heartbeat ticker, and how publishes
+ * without a PubAck are confirmed and sent again after a reconnect.
  */
 import assert from 'node:assert/strict';
 import { AgentAttempt, AgentAttemptContext, LazyAbort } from '../../runtime/distributed/agent/agentAttempt';
@@ -10,8 +11,9 @@ import { CancelMemory } from '../../runtime/distributed/agent/cancellations';
 import { Heartbeats } from '../../runtime/distributed/agent/heartbeat';
 import { DispatchReports, type ReportSink } from '../../runtime/distributed/agent/reports';
 import { decodeDelivery, salvageAddress } from '../../runtime/distributed/agent/messageCheck';
+import { PubAcks } from '../../runtime/distributed/pubAcks';
 import { activitySubject, decodeAgentReport, encode, PROTOCOL_VERSION, reportSubject, type ActivityMessage, type AgentReport } from '../../runtime/distributed/protocol';
-import type { JsMsg } from 'nats';
+import type { JsMsg, MsgHdrs, NatsConnection } from 'nats';
 import type { ProcessorResult, Provider } from '../../runtime/engine/provider';
 
 function message(overrides: Partial<ActivityMessage> = {}): ActivityMessage {
@@ -138,7 +140,7 @@ describe('distributed agent parts', () => {
   });
 
   describe('report order and the held start', () => {
-    interface Published { report: AgentReport; msgID: string }
+    interface Published { report: AgentReport; msgID: string; unconfirmed?: boolean }
 
     /** A sink whose publishes are stored at once (or fail `failures` times first), recorded in order. */
     function sink(failures = 0): { sink: ReportSink; published: Published[]; next: () => Promise<Published> } {
@@ -152,6 +154,9 @@ describe('distributed agent parts', () => {
           published.push(entry);
           waiter?.(entry);
           waiter = undefined;
+        },
+        publishUnconfirmed: (_subject: string, data: Uint8Array, msgID: string) => {
+          published.push({ report: decodeAgentReport(data), msgID, unconfirmed: true });
         },
       };
       return {
@@ -213,6 +218,19 @@ describe('distributed agent parts', () => {
       assert.deepEqual(published.map(summary), ['result']);
     });
 
+    it('sends a result the orchestrator acknowledges without waiting for its PubAck, and everything else confirmed', async () => {
+      const { sink: s, published } = sink();
+      const reports = new DispatchReports(s, address, 1);
+      reports.started(1, 0);
+      reports.log(1, 0, 'stdout', 'working');
+      await reports.result(1, 0, { kind: 'complete', outputs: {} }, { ack: '$JS.ACK.x' });
+      await reports.idle();
+      assert.deepEqual(published.map((p) => `${summary(p)}${p.unconfirmed ? ' unconfirmed' : ''}`), ['started p0 d1', 'log', 'result unconfirmed']);
+      const plain = sink();
+      await new DispatchReports(plain.sink, address, 1).result(1, 0, { kind: 'fatal', error: 'x' });
+      assert.deepEqual(plain.published.map((p) => p.unconfirmed ?? false), [false]);
+    });
+
     it('turns outputs too large for one NATS message into a fatal result saying so', async () => {
       const { sink: s, published } = sink();
       (s.nc as unknown as { info: { max_payload: number } }).info.max_payload = 4096;
@@ -223,6 +241,79 @@ describe('distributed agent parts', () => {
       const result = (published[0].report as Extract<AgentReport, { kind: 'result' }>).result;
       assert.equal(result.kind, 'fatal');
       assert.match((result as { error: string }).error, /outputs are too large to report: \d+ bytes of JSON, over the NATS server's max_payload of 4096 bytes/);
+    });
+  });
+
+  describe('publishes without a PubAck', () => {
+    /** A connection that records publishes and lets the test answer each ping. */
+    function fakeConnection() {
+      const sent: { subject: string; reply?: string; id: string | undefined }[] = [];
+      const pings: { answer: () => void; fail: () => void }[] = [];
+      let pinged: (() => void) | undefined;
+      const nc = {
+        info: { max_payload: 1000 },
+        subscribe: () => ({ unsubscribe: () => undefined }),
+        publish: (subject: string, _data: Uint8Array, options: { reply?: string; headers?: MsgHdrs }) => {
+          sent.push({ subject, reply: options.reply, id: options.headers?.get('Nats-Msg-Id') });
+        },
+        flush: () => new Promise<void>((resolve, reject) => {
+          pings.push({ answer: resolve, fail: () => reject(new Error('disconnected')) });
+          pinged?.();
+        }),
+      };
+      const nextPing = async () => {
+        if (pings.length === 0) await new Promise<void>((resolve) => { pinged = resolve; });
+        return pings.shift()!;
+      };
+      const settled = () => new Promise((resolve) => setImmediate(resolve));
+      return { nc: nc as unknown as NatsConnection, sent, nextPing, settled };
+    }
+
+    it('asks for no PubAck, confirms with one ping, and sends again after a reconnect only what no ping confirmed', async () => {
+      const { nc, sent, nextPing, settled } = fakeConnection();
+      const publisher = new PubAcks(nc, 1000);
+      try {
+        publisher.publishUnconfirmed('orch.report.r.a', new Uint8Array(10), 'a');
+        publisher.publishUnconfirmed('orch.report.r.b', new Uint8Array(10), 'b');
+        assert.deepEqual(sent, [{ subject: 'orch.report.r.a', reply: undefined, id: 'a' }, { subject: 'orch.report.r.b', reply: undefined, id: 'b' }]);
+        // A ping answered across a drop confirms nothing: both go again after the reconnect.
+        const first = await nextPing();
+        publisher.disconnected();
+        first.answer();
+        await settled();
+        publisher.reconnected();
+        assert.deepEqual(sent.slice(2).map((p) => p.id), ['a', 'b']);
+        (await nextPing()).answer();
+        await settled();
+        publisher.publishUnconfirmed('orch.report.r.c', new Uint8Array(10), 'c');
+        // Dropped before its ping was answered: only c is still unconfirmed.
+        const third = await nextPing();
+        publisher.disconnected();
+        third.fail();
+        await settled();
+        publisher.reconnected();
+        assert.deepEqual(sent.slice(5).map((p) => p.id), ['c']);
+        assert.throws(() => publisher.publishUnconfirmed('orch.report.r.big', new Uint8Array(1001), 'big'), (error: Error & { code?: string }) => error.code === 'MAX_PAYLOAD_EXCEEDED');
+      } finally {
+        publisher.close();
+      }
+      assert.throws(() => publisher.publishUnconfirmed('orch.report.r.d', new Uint8Array(1), 'd'), /closing/);
+    });
+
+    it('sends what is published in one turn of the event loop together, when asked to coalesce', async () => {
+      const { nc, sent, settled } = fakeConnection();
+      const publisher = new PubAcks(nc, 1000, true);
+      try {
+        const stored = publisher.publish('orch.activity.x', new Uint8Array(1), 'p');
+        publisher.publishUnconfirmed('orch.report.r.a', new Uint8Array(1), 'a');
+        assert.equal(sent.length, 0);
+        await settled();
+        assert.deepEqual(sent.map((p) => [p.id, p.reply !== undefined]), [['p', true], ['a', false]]);
+        publisher.close();
+        await assert.rejects(stored, /closing/);
+      } finally {
+        publisher.close();
+      }
     });
   });
 

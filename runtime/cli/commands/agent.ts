@@ -100,8 +100,21 @@ function follow(agent: AgentHandle, io: CliIo, json: boolean): () => void {
     batch = '';
     io.stdout.write(text);
   };
+  // The NDJSON line of an event, `{"event":NAME,"time":ISO,...its fields}`, built without copying the
+  // event into a new object, and the time formatted once per millisecond: two lines per activity.
+  let stampMs = -1;
+  let stamp = '';
+  const jsonLine = (name: string, event: object) => {
+    const now = Date.now();
+    if (now !== stampMs) {
+      stampMs = now;
+      stamp = new Date(now).toISOString();
+    }
+    const fields = JSON.stringify(event);
+    return `{"event":${JSON.stringify(name)},"time":"${stamp}"${fields.length > 2 ? `,${fields.slice(1)}` : '}'}\n`;
+  };
   const print = <K extends AgentEventName>(name: K) => (event: AgentEvents[K]) => {
-    const line = json ? `${JSON.stringify({ event: name, time: new Date().toISOString(), ...event })}\n` : `${describe(name, event, name === 'error' ? pe : p)}\n`;
+    const line = json ? jsonLine(name, event) : `${describe(name, event, name === 'error' ? pe : p)}\n`;
     if (name === 'started' || name === 'finished') {
       batch += line;
       if (batch.length >= BATCH_CHARS) flush();

@@ -180,7 +180,7 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
     if (!link.disconnected) events.emit('error', { message: `${what} failed (${failures}x, retrying): ${errorText(error)}` });
   };
   const retry = { giveUp: giveUp.signal, onFailure: onFailure('a NATS operation') };
-  const publisher = new PubAcks(nc, PUBLISH_TIMEOUT_MS);
+  const publisher = new PubAcks(nc, PUBLISH_TIMEOUT_MS, true);
   const sink: ReportSink = { nc, publisher, agent: s.name, retry: { giveUp: giveUp.signal, onFailure: onFailure('publishing a report') } };
   const records = new AttemptRecords(kv, { giveUp: giveUp.signal, onFailure: onFailure('the attempt record store') },
     (dispatchId, why) => events.emit('error', { message: `the attempt record of ${dispatchId} is unreadable (${why}); the attempt counts from 1`, dispatchId }));
@@ -249,9 +249,11 @@ async function assemble(nc: NatsConnection, workspace: AgentWorkspace, s: Settin
         if (!link.disconnected && !stopping) events.emit('reconnecting', { reason: `lost the connection to ${String(status.data)}` });
         link.disconnected = true;
         link.epoch++;
+        publisher.disconnected();
       } else if (status.type === Events.Reconnect) {
         link.disconnected = false;
         link.epoch++;
+        publisher.reconnected();
         if (!stopping) events.emit('reconnected', { url: String(status.data) });
         puller.kick();
       } else if (status.type === Events.Error) {

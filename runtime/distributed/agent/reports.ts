@@ -1,7 +1,10 @@
 /**
  * Reports of one dispatch to the orchestrator, in order, each stored in the report stream before the
  * next is sent (a report is a JetStream publish awaited for its PubAck, and retried until it is
- * stored: NATS restarting delays reports, never loses or reorders them). Each publish carries a
+ * stored: NATS restarting delays reports, never loses or reorders them). A result whose message the
+ * orchestrator acknowledges (it carries `ack`) is the dispatch's last report and nothing here waits
+ * on it: it goes without a PubAck (PubAcks.publishUnconfirmed, confirmed in bulk and sent again
+ * after a reconnect), one message per activity fewer for the agent and the server. Each publish carries a
  * message id made of the dispatch, the report kind, the attempt, the poll and the delivery (plus a
  * counter for log lines), so a publish retried after a lost PubAck is stored once.
  *
@@ -58,6 +61,8 @@ interface QueuedReport {
   poll: number;
   /** Set for a log report that may still take more lines. */
   logChars?: number;
+  /** Stored without waiting for its PubAck (a result the orchestrator acknowledges). */
+  unconfirmed?: boolean;
   settle?: { resolve: () => void; reject: (error: unknown) => void };
 }
 
@@ -158,7 +163,7 @@ export class DispatchReports {
       data = encode(report);
     }
     return new Promise<void>((resolve, reject) => {
-      this.push({ report, data, id: this.id('result', attempt, poll), poll, settle: { resolve, reject } });
+      this.push({ report, data, id: this.id('result', attempt, poll), poll, unconfirmed: more.ack !== undefined, settle: { resolve, reject } });
     });
   }
 
@@ -234,8 +239,10 @@ export class DispatchReports {
 
   private async publish(item: QueuedReport): Promise<void> {
     const data = item.data ?? encode(item.report);
+    const publisher = this.sink.publisher;
     await persist(`the ${item.report.kind} report of ${this.message.dispatchId}`, async () => {
-      await this.sink.publisher.publish(this.message.reportTo, data, item.id);
+      if (item.unconfirmed && publisher.publishUnconfirmed) publisher.publishUnconfirmed(this.message.reportTo, data, item.id);
+      else await publisher.publish(this.message.reportTo, data, item.id);
     }, { ...this.sink.retry, permanent: isPermanent });
   }
 }
