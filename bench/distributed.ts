@@ -9,8 +9,10 @@
  * How it is kept fair:
  * - Servers are the real ones (Debian's nats-server with JetStream on file storage, redis-server), on
  *   loopback, started and stopped here. Agents and BullMQ workers are child processes (never this
- *   event loop), the same count with the same concurrency (64 each); the orchestrator runs at
- *   concurrency 64 (the BullMQ flow has no global limit: its workers' slots are the only one).
+ *   event loop), the same count with the same concurrency (64 each). As many jobs may be in flight
+ *   on each side: the BullMQ flow has no global limit, so its workers' slots are the only one
+ *   (64 per worker), and a distributed run gets the same, a concurrency of 64 per agent; embedded
+ *   mode runs at 64.
  * - Both sides are timed end to end: from startRun (planning, the journal's first line) to the run's
  *   result, and from FlowProducer.add to the completion of the flow's root job (a QueueEvents
  *   listener). Connections (the orchestrator's to NATS, FlowProducer's and QueueEvents' to Redis) are
@@ -63,8 +65,9 @@ const SIZE = 1000;
 const QUICK_SIZE = 100;
 const WORKER_COUNTS = [1, 2, 4];
 const SHAPES: readonly Shape[] = ['chain', 'fan-out'];
-/** The orchestrator's concurrency; each agent and each BullMQ worker takes as many at once. */
+/** Embedded mode's concurrency; a distributed run's is this per agent (see the header). */
 const CONCURRENCY = 64;
+/** Each agent and each BullMQ worker takes as many at once. */
 const WORKER_CONCURRENCY = 64;
 /** A run that takes longer is stuck (a broken agent or worker): it fails with the processes' logs. */
 const RUN_TIMEOUT_MS = 120_000;
@@ -160,12 +163,12 @@ function tail(text: string, lines: number): string {
 
 /** One engine run to its end; the run folder goes afterwards (untimed) so the disk does not fill up. */
 async function engineRun(options: {
-  loaded: LoadedDefinition; providers: StartRunOptions['providers']; runsDir: string; diagnosis: () => string;
+  loaded: LoadedDefinition; providers: StartRunOptions['providers']; runsDir: string; concurrency: number; diagnosis: () => string;
 }): Promise<void> {
   let handle: RunHandle | undefined;
   try {
     handle = await startRun({
-      parsed: options.loaded, runsDir: options.runsDir, concurrency: CONCURRENCY, providers: options.providers, watchControl: false, cwd: dirname(options.loaded.path),
+      parsed: options.loaded, runsDir: options.runsDir, concurrency: options.concurrency, providers: options.providers, watchControl: false, cwd: dirname(options.loaded.path),
     });
     const h = handle;
     const result = await within(h.done, RUN_TIMEOUT_MS, `run ${h.runId}`, options.diagnosis, () => h.cancel({ graceMs: 1000, reason: 'benchmark timeout' }));
@@ -225,7 +228,7 @@ function report(ctx: BenchContext, rows: readonly Row[], size: number, bullmqVer
     );
   }
   ctx.print(table);
-  ctx.log('workers: orch agents (distributed) or BullMQ Worker processes, concurrency 64 each; the orchestrator runs at concurrency 64.');
+  ctx.log(`workers: orch agents (distributed) or BullMQ Worker processes, concurrency ${WORKER_CONCURRENCY} each; a distributed run's concurrency is ${WORKER_CONCURRENCY} per agent (BullMQ's only limit is its workers' slots), embedded mode's ${CONCURRENCY}.`);
   ctx.log('chain: time per hop (a true per-activity latency: one activity\'s end to the next one\'s). fan-out: amortised (time / activities);');
   ctx.log('BullMQ runs the fan-out\'s mirror image (999 children, then their parent): a flow cannot start with its single job (see bench/distributed.ts).');
   ctx.log('CPU here: this process (the orchestrator, or BullMQ\'s FlowProducer + QueueEvents); workers: all agents or workers; server: nats-server or redis-server.');
@@ -254,7 +257,7 @@ export const distributedSection: BenchSection = {
   description: 'No-op activities through NATS JetStream agents (1, 2, 4) vs embedded mode and BullMQ FlowProducer workers',
   async run(ctx) {
     const size = ctx.quick ? QUICK_SIZE : SIZE;
-    const runs = ctx.runs(3);
+    const runs = ctx.runs(5);
     const root = mkdtempSync(join(tmpdir(), 'orch-bench-distributed-'));
     trackDir(root);
     let nats: NatsServer | undefined;
@@ -295,7 +298,7 @@ export const distributedSection: BenchSection = {
             if (n === WORKER_COUNTS[0]) {
               contenders.push({
                 mode: 'embedded',
-                run: () => timed({ workers: [] }, () => engineRun({ loaded: loaded[shape], providers: noop, runsDir: join(root, 'runs-embedded'), diagnosis: () => '' })),
+                run: () => timed({ workers: [] }, () => engineRun({ loaded: loaded[shape], providers: noop, runsDir: join(root, 'runs-embedded'), concurrency: CONCURRENCY, diagnosis: () => '' })),
               });
             }
             contenders.push({
@@ -307,7 +310,7 @@ export const distributedSection: BenchSection = {
                 try {
                   await dispatch.connect();
                   return await timed({ workers: agents.pids, server: natsServer.pid }, () => engineRun({
-                    loaded: loaded[shape], providers, runsDir: join(root, 'runs-distributed'), diagnosis: () => `${agents.logs()}\nnats-server:\n${natsServer.logs()}`,
+                    loaded: loaded[shape], providers, runsDir: join(root, 'runs-distributed'), concurrency: n * WORKER_CONCURRENCY, diagnosis: () => `${agents.logs()}\nnats-server:\n${natsServer.logs()}`,
                   }));
                 } finally {
                   await providers.dispose();

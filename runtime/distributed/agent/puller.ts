@@ -88,7 +88,11 @@ export class Puller {
   private readonly stopSignal = new AbortController();
   private idleWaiters: (() => void)[] = [];
 
+  /** The fewest slots a fetch for a backlog asks for while the type has a pull request open already. */
+  private readonly minimumBatch: number;
+
   constructor(private readonly options: PullerOptions) {
+    this.minimumBatch = Math.max(1, Math.floor(options.concurrency / 8));
     this.lanes = options.types.map((type) => ({ type, consumer: undefined, reserved: 0, backlog: 0, fetches: new Set(), failures: 0, blocked: false, recovering: false, troubled: false }));
   }
 
@@ -166,7 +170,15 @@ export class Puller {
         }
       }
     }
-    for (const [lane, batch] of grants) this.fetch(lane, batch, SHORT_EXPIRES_MS);
+    for (const [lane, batch] of grants) {
+      // A pull request still open for this type takes new messages too: another for a slot or two at a
+      // time (as each attempt ends) would cost a pull request, with its own subscription, per message.
+      if (lane.reserved > 0 && batch < this.minimumBatch) {
+        free += batch;
+        continue;
+      }
+      this.fetch(lane, batch, SHORT_EXPIRES_MS);
+    }
     const unprobed = ready.filter((lane) => lane.backlog <= 0 && lane.reserved === 0);
     if (!unprobed.length || free === 0) return;
     if (free >= unprobed.length) {
