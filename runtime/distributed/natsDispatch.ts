@@ -9,7 +9,7 @@ import { nuid, type JetStreamClient, type JetStreamManager, type NatsConnection 
 import type { ProcessorContext, ProcessorResult, Provider, RemoteAttempts } from '../engine/provider';
 import { connectNats, type NatsSettings } from './connection';
 import {
-  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, ProtocolError, reportSubject, type ActivityMessage, type AgentReport, type Continuation, type FinalResult,
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, encodeActivityMessage, PROTOCOL_VERSION, ProtocolError, reportSubject, type ActivityMessage, type AgentReport, type Continuation, type FinalResult,
 } from './protocol';
 import { PubAcks, type PublishError } from './pubAcks';
 import { RunReportListener } from './reportListener';
@@ -140,7 +140,6 @@ export class NatsDispatch implements Provider {
       inputs: this.secretTypes.has(ctx.definition.type) ? ctx.inputs : remote.references(ctx.inputs),
       policy: remote.policy,
       reportTo: reportSubject(ctx.runId, dispatchId),
-      sentAt: Date.now(),
     };
     if (ctx.instance !== undefined) message.instance = ctx.instance;
     if (ctx.host !== undefined) message.host = ctx.host;
@@ -213,7 +212,7 @@ export class NatsDispatch implements Provider {
 
   /** Publishes until JetStream stores it (a restarting server is waited for); the msgID makes a repeat harmless. */
   private async publish(link: Link, subject: string, message: ActivityMessage, aborted: () => boolean): Promise<number> {
-    const data = encode(message);
+    const data = encodeActivityMessage(message);
     for (let attempt = 0; ; attempt++) {
       try {
         return await link.pub.publish(subject, data, message.dispatchId);

@@ -10,7 +10,7 @@
  * nor the results; only cancel requests are fire-and-forget (the orchestrator also deletes queued
  * messages, and an agent that missed one finds out when its report is dropped).
  */
-import type { AttemptPolicy } from '../engine/attempts';
+import { RETRY_DEFAULTS, type AttemptPolicy } from '../engine/attempts';
 import type { LogStream } from '../engine/provider';
 import type { RemoteSuccessor } from '../engine/successors';
 import type { ActivitySpec, HostEntry } from '../model/types';
@@ -94,12 +94,13 @@ export interface ActivityMessage {
    * otherwise they are `${secret:NAME}` references the agent resolves from its own store.
    */
   inputs: Record<string, unknown>;
-  /** Retries, backoff and the per-attempt timeout: the agent applies them (nak with delay). */
+  /**
+   * Retries, backoff and the per-attempt timeout: the agent applies them (nak with delay). Left out on
+   * the wire when it is the retry defaults with no timeout (most activities): decoding fills it in.
+   */
   policy: AttemptPolicy;
   /** Where the agent reports (orch.report.<runId>.<dispatchId>). */
   reportTo: string;
-  /** When the orchestrator published it (ms since the epoch), for latency figures. */
-  sentAt: number;
   /**
    * Successors the agent may run right after this unit completes, in order, under this same message
    * (see Continuation). Absent when there are none.
@@ -173,7 +174,7 @@ export interface CancelRequest {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function encode(value: ActivityMessage | AgentReport | CancelRequest): Uint8Array {
+export function encode(value: AgentReport | CancelRequest): Uint8Array {
   return encoder.encode(JSON.stringify(value));
 }
 
@@ -202,19 +203,41 @@ function need(object: Record<string, unknown>, what: string, fields: Record<stri
   }
 }
 
+/** The policy as it travels: absent when it is the defaults (see ActivityMessage.policy). */
+function wirePolicyOut(policy: AttemptPolicy): AttemptPolicy | undefined {
+  return policy.timeoutMs === undefined && policy.maxAttempts === RETRY_DEFAULTS.maxAttempts && policy.backoff === RETRY_DEFAULTS.backoff
+    && policy.delayMs === RETRY_DEFAULTS.delayMs && policy.maxDelayMs === RETRY_DEFAULTS.maxDelayMs && policy.jitter === RETRY_DEFAULTS.jitter
+    ? undefined : policy;
+}
+
+function wirePolicyIn(policy: unknown, what: string): unknown {
+  if (policy === undefined) return { ...RETRY_DEFAULTS };
+  if (!policy || typeof policy !== 'object' || Array.isArray(policy)) throw new ProtocolError(`${what}: 'policy' must be an object`);
+  return policy;
+}
+
+/** An activity message's bytes, default policies left out (the decoder puts them back). */
+export function encodeActivityMessage(message: ActivityMessage): Uint8Array {
+  const wire = { ...message, policy: wirePolicyOut(message.policy) };
+  if (message.next) wire.next = message.next.map((c) => ({ ...c, policy: wirePolicyOut(c.policy)! }));
+  return encoder.encode(JSON.stringify(wire));
+}
+
 export function decodeActivityMessage(data: Uint8Array): ActivityMessage {
   const object = decodeObject(data, 'activity message');
   need(object, 'activity message', {
     runId: 'string', dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string',
-    activity: 'object', inputs: 'object', policy: 'object', reportTo: 'string', sentAt: 'number',
+    activity: 'object', inputs: 'object', reportTo: 'string',
   });
+  object.policy = wirePolicyIn(object.policy, 'activity message');
   if (object.next !== undefined) {
     if (!Array.isArray(object.next)) throw new ProtocolError("activity message: 'next' must be an array");
     for (const c of object.next as unknown[]) {
       if (!c || typeof c !== 'object' || Array.isArray(c)) throw new ProtocolError("activity message: each of 'next' must be an object");
       need(c as Record<string, unknown>, 'activity message continuation', {
-        dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string', activity: 'object', inputs: 'object', policy: 'object', reportTo: 'string',
+        dispatchId: 'string', activityId: 'string', unitKey: 'string', type: 'string', idempotencyKey: 'string', activity: 'object', inputs: 'object', reportTo: 'string',
       });
+      (c as Record<string, unknown>).policy = wirePolicyIn((c as Record<string, unknown>).policy, 'activity message continuation');
     }
   }
   if (object.notBefore !== undefined && typeof object.notBefore !== 'number') throw new ProtocolError("activity message: 'notBefore' must be a number");

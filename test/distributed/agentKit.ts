@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { startAgent, type AgentEventName, type AgentEvents, type AgentHandle, type AgentOptions } from '../../runtime/distributed/agent/agent';
 import {
-  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, PROTOCOL_VERSION, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, runReportSubjects, typeConsumer,
+  ACTIVITY_STREAM, activitySubject, cancelSubject, decodeAgentReport, encode, encodeActivityMessage, PROTOCOL_VERSION, REPORT_STREAM, REPORT_SUBJECTS, reportSubject, runReportSubjects, typeConsumer,
   type ActivityMessage, type AgentReport, type CancelRequest,
 } from '../../runtime/distributed/protocol';
 import { ensureStreams } from '../../runtime/distributed/streams';
@@ -238,13 +238,12 @@ export class AgentKit {
       inputs: {},
       policy: NO_RETRY,
       reportTo: reportSubject(runId, dispatchId),
-      sentAt: Date.now(),
       ...overrides,
     };
   }
 
   async enqueue(message: ActivityMessage): Promise<void> {
-    await this.js.publish(activitySubject(message.type), encode(message), { msgID: message.dispatchId });
+    await this.js.publish(activitySubject(message.type), encodeActivityMessage(message), { msgID: message.dispatchId });
   }
 
   /** Starts reading a run's reports (before its message is enqueued, or after: the stream keeps them). */

@@ -12,21 +12,24 @@ import { Heartbeats } from '../../runtime/distributed/agent/heartbeat';
 import { DispatchReports, type ReportSink } from '../../runtime/distributed/agent/reports';
 import { decodeDelivery, salvageAddress } from '../../runtime/distributed/agent/messageCheck';
 import { PubAcks } from '../../runtime/distributed/pubAcks';
-import { activitySubject, decodeAgentReport, encode, PROTOCOL_VERSION, reportSubject, type ActivityMessage, type AgentReport } from '../../runtime/distributed/protocol';
+import { activitySubject, decodeAgentReport, encodeActivityMessage, PROTOCOL_VERSION, reportSubject, type ActivityMessage, type AgentReport } from '../../runtime/distributed/protocol';
 import type { JsMsg, MsgHdrs, NatsConnection } from 'nats';
 import type { ProcessorResult, Provider } from '../../runtime/engine/provider';
 
 function message(overrides: Partial<ActivityMessage> = {}): ActivityMessage {
   return {
     v: PROTOCOL_VERSION, runId: 'r1', dispatchId: 'd1', activityId: 'build', unitKey: 'build', type: 'compile', idempotencyKey: 'r1/build',
-    activity: { id: 'build', type: 'compile' }, inputs: {}, reportTo: reportSubject('r1', 'd1'), sentAt: 1,
+    activity: { id: 'build', type: 'compile' }, inputs: {}, reportTo: reportSubject('r1', 'd1'),
     policy: { maxAttempts: 3, backoff: 'exponential', delayMs: 100, maxDelayMs: 1000, jitter: true },
     ...overrides,
   };
 }
 
+/** A message's bytes exactly as given (malformed ones included). */
+const raw = (m: ActivityMessage | Record<string, unknown>) => new TextEncoder().encode(JSON.stringify(m));
+
 function decode(m: ActivityMessage | Record<string, unknown>, subject = activitySubject('compile')): ActivityMessage {
-  return decodeDelivery(subject, encode(m as ActivityMessage));
+  return decodeDelivery(subject, raw(m));
 }
 
 describe('distributed agent parts', () => {
@@ -56,9 +59,24 @@ describe('distributed agent parts', () => {
       assert.throws(() => decodeDelivery(activitySubject('compile'), new TextEncoder().encode('{"v":1')), /not JSON/);
     });
 
+    it('leaves a policy of retry defaults off the wire, and the decoder puts it back; any other policy travels', () => {
+      const defaults = { maxAttempts: 1, backoff: 'exponential', delayMs: 1000, maxDelayMs: 60000, jitter: true } as const;
+      const next = [{ ...message({ dispatchId: 'd2', unitKey: 'test', activityId: 'test' }), policy: { ...defaults, maxAttempts: 2 } }];
+      const plain = message({ policy: { ...defaults }, next });
+      const wire = JSON.parse(new TextDecoder().decode(encodeActivityMessage(plain))) as Record<string, unknown> & { next: Record<string, unknown>[] };
+      assert.equal('policy' in wire, false);
+      assert.deepEqual(wire.next[0].policy, { ...defaults, maxAttempts: 2 });
+      const decoded = decode(wire);
+      assert.deepEqual(decoded.policy, defaults);
+      assert.deepEqual(decoded.next?.[0].policy, { ...defaults, maxAttempts: 2 });
+      const timed = message({ policy: { ...defaults, timeoutMs: 500 } });
+      assert.deepEqual(decode(JSON.parse(new TextDecoder().decode(encodeActivityMessage(timed))) as Record<string, unknown>).policy, { ...defaults, timeoutMs: 500 });
+      assert.throws(() => decode({ ...message(), policy: 'fast' }), /'policy' must be an object/);
+    });
+
     it('finds where to report a message it cannot run, only when the address is plausible', () => {
-      assert.deepEqual(salvageAddress(encode(message({ unitKey: '../x' }))), { runId: 'r1', dispatchId: 'd1', reportTo: reportSubject('r1', 'd1') });
-      assert.equal(salvageAddress(encode({ ...message(), reportTo: 'elsewhere' } as ActivityMessage)), undefined);
+      assert.deepEqual(salvageAddress(raw(message({ unitKey: '../x' }))), { runId: 'r1', dispatchId: 'd1', reportTo: reportSubject('r1', 'd1') });
+      assert.equal(salvageAddress(raw({ ...message(), reportTo: 'elsewhere' })), undefined);
       assert.equal(salvageAddress(new TextEncoder().encode('nonsense')), undefined);
     });
   });

@@ -26,7 +26,7 @@ import type { LogStream, ProcessorResult } from '../../engine/provider';
 import { LogLineRedactor, MissingSecretsError, Secrets, secretReferences, type Redactor, type SecretStore } from '../../engine/secrets';
 import { validateAgainst } from '../../analysis/valueValidation';
 import { readPath } from '../../engine/inputs';
-import { activitySubject, encode, subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
+import { activitySubject, encodeActivityMessage, subjectToken, type ActivityMessage, type FinalResult } from '../protocol';
 import { AgentAttempt, AgentAttemptContext, LazyAbort, type AgentAttemptFields, type AttemptOutcome } from './agentAttempt';
 import type { AgentEventEmitter, AgentOutcome } from './agentEvents';
 import type { AgentType, AgentWorkspace } from './agentWorkspace';
@@ -403,7 +403,7 @@ export class Delivery {
     if (c.checkInputs && type.definition.inputSchema !== undefined && validateAgainst(type.definition.inputSchema, inputs).length) return undefined;
     const message: ActivityMessage = {
       v: this.message.v, runId: this.runId, dispatchId: c.dispatchId, activityId: c.activityId, unitKey: c.unitKey, type: c.type,
-      idempotencyKey: c.idempotencyKey, activity: c.activity, inputs, policy: c.policy, reportTo: c.reportTo, sentAt: Date.now(),
+      idempotencyKey: c.idempotencyKey, activity: c.activity, inputs, policy: c.policy, reportTo: c.reportTo,
     };
     if (next.length > 1) message.next = next.slice(1);
     return { message, type };
@@ -454,9 +454,9 @@ export class Delivery {
     // Off the in-flight list first: the message handed back may come to this agent at once, and must run
     // as a delivery of its own, not be taken for a redelivery of this one.
     if (deps.inFlight.get(this.dispatchId) === this) deps.inFlight.delete(this.dispatchId);
-    const message: ActivityMessage = { ...this.message, sentAt: Date.now(), notBefore: Date.now() + delayMs };
+    const message: ActivityMessage = { ...this.message, notBefore: Date.now() + delayMs };
     delete message.next;
-    const data = encode(message);
+    const data = encodeActivityMessage(message);
     await persist(`handing over ${this.dispatchId}`, async () => {
       await deps.sink.publisher.publish(activitySubject(message.type), data, `${this.dispatchId}:handoff:${record.attempt}:${record.poll}`);
     }, deps.retry);
