@@ -38,7 +38,7 @@ export class PublishError extends Error {
 }
 
 /** How long unconfirmed publishes gather before one ping confirms them all. */
-const CONFIRM_AFTER_MS = 20;
+const CONFIRM_AFTER_MS = 100;
 
 interface Outgoing {
   subject: string;
